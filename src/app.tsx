@@ -1,0 +1,119 @@
+/**
+ * @module The Hono app: middleware, error handling and route mounting. `createApp` takes the
+ * profile as data, so tests can build a home for any profile; the Worker passes profile.json.
+ */
+import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { etag } from "hono/etag";
+import { secureHeaders } from "hono/secure-headers";
+import { messagesFor } from "./i18n/languages.ts";
+import type { RefreshOptions } from "./ingest/refresh.ts";
+import { ConfigErrorPage, MessagePage } from "./render/page.tsx";
+import { STYLESHEET_PATH } from "./render/style.ts";
+import { admin } from "./routes/admin.ts";
+import { RenderCache, type AppEnv } from "./routes/context.ts";
+import { feeds } from "./routes/feeds.ts";
+import { pages } from "./routes/pages.tsx";
+import { status } from "./routes/status.ts";
+import { buildSite, Refresher } from "./site.ts";
+
+export interface AppOptions {
+  /** Passed to every refresh: tests inject a clock and a fetcher. */
+  refresh?: RefreshOptions;
+}
+
+/**
+ * Builds the Worker for a profile (parsed profile.json, validated here): the Hono app and the
+ * cron handler share one site and one refresher.
+ *
+ * @example
+ * export default createWorker(profile) satisfies ExportedHandler<Env>;
+ */
+export function createWorker(profileInput: unknown, options: AppOptions = {}) {
+  const app = new Hono<AppEnv>();
+  const built = buildSite(profileInput);
+
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'none'"],
+        imgSrc: ["'self'", "https:", "data:"],
+        styleSrc: ["'self'"],
+        scriptSrc: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'none'"],
+        frameAncestors: ["'none'"],
+      },
+      referrerPolicy: "strict-origin-when-cross-origin",
+      crossOriginEmbedderPolicy: false,
+      crossOriginResourcePolicy: "cross-origin",
+    }),
+  );
+
+  if (!built.ok) {
+    // Never a half-configured page: every route explains what to fix in profile.json.
+    console.error(`profile.json is invalid:\n${built.problems.map((problem) => `  - ${problem}`).join("\n")}`);
+    app.all("*", async (c) => {
+      const t = messagesFor(c.req.header("Accept-Language"));
+      const body = await (<ConfigErrorPage problems={built.problems} t={t} stylesheet={STYLESHEET_PATH} />).toString();
+      return c.html(body, 500);
+    });
+    return {
+      app,
+      fetch: app.fetch,
+      async scheduled() {
+        console.error("cron skipped: profile.json is invalid");
+      },
+    };
+  }
+
+  const { site } = built;
+  const refresher = new Refresher(site, options.refresh);
+  const renders = new RenderCache();
+
+  app.use(async (c, next) => {
+    c.set("site", site);
+    c.set("refresher", refresher);
+    c.set("renders", renders);
+    const requested = c.req.query("lang");
+    const lang = requested && messagesFor(requested).code === requested.toLowerCase() ? requested.toLowerCase() : site.profile.lang;
+    c.set("lang", lang);
+    c.set("t", messagesFor(lang));
+    await next();
+  });
+  app.use(etag());
+
+  app.route("/", pages);
+  app.route("/", feeds);
+  app.route("/", status);
+  app.route("/", admin);
+
+  app.notFound(async (c) => {
+    const t = c.get("t");
+    const body = await (<MessagePage title={t.notFoundTitle} message={t.notFound} t={t} stylesheet={STYLESHEET_PATH} />).toString();
+    return c.html(body, 404);
+  });
+
+  app.onError((error, c) => {
+    if (error instanceof HTTPException) {
+      const headers: Record<string, string> = {};
+      if (error.status === 401) headers["WWW-Authenticate"] = 'Bearer realm="m2"';
+      return c.json({ error: error.message }, error.status, headers);
+    }
+    console.error("unexpected error:", error instanceof Error ? (error.stack ?? error.message) : String(error));
+    return c.json({ error: "internal error" }, 500);
+  });
+
+  return {
+    app,
+    fetch: app.fetch,
+    async scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext) {
+      ctx.waitUntil(
+        refresher.run(env.M2_KV).then((summary) => {
+          const failed = summary.sources.filter((source) => source.outcome === "failed");
+          console.log(`refresh: ${summary.sources.length} sources, ${failed.length} failed, ${summary.subrequests} subrequests, ${summary.kvWrites} KV writes`);
+        }),
+      );
+    },
+  };
+}

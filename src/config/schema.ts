@@ -1,0 +1,126 @@
+/**
+ * @module The profile.json schema: the one file a person edits, validated with valibot.
+ *
+ * This module is plain TypeScript with no Worker or JSX imports, so `npm run check` can run it
+ * directly in Node, and `scripts/profile-schema.ts` can turn it into `profile.schema.json`.
+ */
+import * as v from "valibot";
+import { LANGUAGES } from "../i18n/languages.ts";
+
+const show = (input: unknown): string => JSON.stringify(input) ?? String(input);
+
+function parseUrl(input: string): URL | undefined {
+  try {
+    return new URL(input);
+  } catch {
+    return undefined;
+  }
+}
+
+/** An absolute URL whose scheme is one of `schemes`, with a message that shows what was given. */
+function urlWith(schemes: readonly string[], what: string) {
+  return v.pipe(
+    v.string(`expected ${what}`),
+    v.trim(),
+    v.check((input) => {
+      const url = parseUrl(input);
+      return url !== undefined && schemes.includes(url.protocol) && (url.protocol === "mailto:" || url.hostname !== "");
+    }, (issue) => `expected ${what}, got ${show(issue.input)}`),
+  );
+}
+
+const httpsUrl = urlWith(["https:"], "an https URL");
+const webUrl = urlWith(["https:", "http:"], "an http(s) URL");
+const accountUrl = urlWith(["https:", "http:", "mailto:"], "an https or mailto: URL");
+
+const languageTags = LANGUAGES.map((language) => language.code);
+const lang = v.pipe(
+  v.string(),
+  v.check(
+    (input) => languageTags.includes(input.toLowerCase().split("-")[0] ?? ""),
+    (issue) => `expected one of the page languages ${languageTags.map(show).join(", ")} (a region such as "fr-CA" is fine), got ${show(issue.input)}`,
+  ),
+);
+
+const sourceId = v.pipe(
+  v.string(),
+  v.regex(/^[a-z0-9][a-z0-9-]{0,39}$/, (issue) => `expected lowercase letters, digits and dashes (at most 40), got ${show(issue.input)}`),
+);
+
+const positiveInt = (max: number) =>
+  v.pipe(v.number(), v.integer("expected a whole number"), v.minValue(1, "expected at least 1"), v.maxValue(max, `expected at most ${max}`));
+
+export const AccountSchema = v.strictObject({
+  url: v.pipe(accountUrl, v.description("Your profile on the service, exactly as it should appear on the page (and as rel=me checkers compare it).")),
+  feed: v.optional(v.pipe(webUrl, v.description("The account's feed; derived from the URL or discovered from the page when absent."))),
+  label: v.optional(v.pipe(v.string(), v.trim(), v.nonEmpty("expected a non-empty label"), v.maxLength(80, "expected at most 80 characters"), v.description("Text of the link on the page; the service name by default."))),
+  id: v.optional(v.pipe(sourceId, v.description("Stable id of this source in URLs (/feeds/<id>.xml, ?source=<id>); derived from the service and handle by default."))),
+  identity: v.optional(v.pipe(v.boolean(), v.description("Link with rel=me (true for profiles you own; false for a plain link). Default: true."))),
+  authn: v.optional(v.pipe(v.boolean(), v.description("This account can log you in through IndieAuth (RelMeAuth): adds rel=\"me authn\"."))),
+});
+
+export const SettingsSchema = v.strictObject({
+  refreshMinutes: v.optional(v.pipe(positiveInt(1440), v.description("A request finding data older than this refreshes in the background. Default: 30.")), 30),
+  itemsPerSource: v.optional(v.pipe(positiveInt(500), v.description("Items kept per source. Default: 50.")), 50),
+  maxItems: v.optional(v.pipe(positiveInt(10000), v.description("Items kept in the merged timeline. Default: 200.")), 200),
+  pageItems: v.optional(v.pipe(positiveInt(200), v.description("Items shown on the page. Default: 20.")), 20),
+  feedItems: v.optional(v.pipe(positiveInt(500), v.description("Items in the merged feeds. Default: 50.")), 50),
+  fetchTimeoutSeconds: v.optional(v.pipe(positiveInt(60), v.description("Per-request timeout when fetching a feed. Default: 10.")), 10),
+  maxFeedBytes: v.optional(v.pipe(positiveInt(25_000_000), v.description("Largest feed body read, in bytes. Default: 5000000.")), 5_000_000),
+});
+
+export const ProfileSchema = v.pipe(
+  v.strictObject({
+    $schema: v.optional(v.string()),
+    name: v.pipe(v.string("expected your name as text"), v.trim(), v.nonEmpty("expected your name, got an empty string"), v.maxLength(100, "expected at most 100 characters"), v.description("Your name, as shown on the page and in the feeds.")),
+    url: v.pipe(httpsUrl, v.description("Your home URL, exactly as your accounts link to it (https).")),
+    photo: v.optional(v.pipe(httpsUrl, v.description("Avatar image URL (https)."))),
+    note: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(500, "expected at most 500 characters"), v.description("A short bio, as plain text."))),
+    lang: v.optional(v.pipe(lang, v.description("Language of the page and feeds by default (\"fr\" or \"en\").")), "fr"),
+    accounts: v.pipe(
+      v.array(AccountSchema, "expected a list of accounts"),
+      v.minLength(1, "expected at least one account"),
+      v.description("Your accounts elsewhere: paste each profile URL; the feed is found for you."),
+    ),
+    settings: v.optional(SettingsSchema, {}),
+  }),
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    const seenUrls = new Map<string, number>();
+    const seenIds = new Map<string, number>();
+    dataset.value.accounts.forEach((account, index) => {
+      const key = account.url.toLowerCase().replace(/\/+$/, "");
+      const first = seenUrls.get(key);
+      if (first !== undefined) {
+        addIssue({
+          message: `duplicate account: same URL as accounts[${first}] (${show(account.url)})`,
+          path: accountPath(dataset.value, index, "url"),
+        });
+      } else seenUrls.set(key, index);
+      if (account.id !== undefined) {
+        const firstId = seenIds.get(account.id);
+        if (firstId !== undefined) {
+          addIssue({
+            message: `duplicate id: accounts[${firstId}] already uses ${show(account.id)}`,
+            path: accountPath(dataset.value, index, "id"),
+          });
+        } else seenIds.set(account.id, index);
+      }
+    });
+  }),
+);
+
+/** The path valibot would give `accounts[index].key`, so these issues print like all others. */
+function accountPath(profile: { accounts: Record<string, unknown>[] }, index: number, key: string): [v.ObjectPathItem, v.ArrayPathItem, v.ObjectPathItem] {
+  const account = profile.accounts[index] ?? {};
+  return [
+    { type: "object", origin: "value", input: profile, key: "accounts", value: profile.accounts },
+    { type: "array", origin: "value", input: profile.accounts, key: index, value: account },
+    { type: "object", origin: "value", input: account, key, value: account[key] },
+  ];
+}
+
+export type ProfileInput = v.InferInput<typeof ProfileSchema>;
+export type Profile = v.InferOutput<typeof ProfileSchema>;
+export type Account = v.InferOutput<typeof AccountSchema>;
+export type Settings = v.InferOutput<typeof SettingsSchema>;

@@ -1,0 +1,59 @@
+/**
+ * @module Bytes → text for feeds: BOM, then the Content-Type charset, then the XML declaration,
+ * then UTF-8; and the repairs rss-parser needs (a bare `&` in text) before parsing.
+ */
+
+const BOMS: [number[], string][] = [
+  [[0xef, 0xbb, 0xbf], "utf-8"],
+  [[0xfe, 0xff], "utf-16be"],
+  [[0xff, 0xfe], "utf-16le"],
+];
+
+function labelIsKnown(label: string): boolean {
+  try {
+    new TextDecoder(label);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The charset a Content-Type header names, if any (`text/xml; charset="ISO-8859-1"` → iso-8859-1). */
+export function charsetOf(contentType: string | null | undefined): string | undefined {
+  const match = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType ?? "");
+  return match?.[1]?.toLowerCase();
+}
+
+/** Decodes a feed body; invalid sequences become U+FFFD rather than failing the whole feed. */
+export function decodeFeed(bytes: Uint8Array, contentType?: string | null): string {
+  for (const [bom, label] of BOMS) {
+    if (bom.every((byte, index) => bytes[index] === byte)) {
+      return new TextDecoder(label).decode(bytes.subarray(bom.length));
+    }
+  }
+  let label = charsetOf(contentType);
+  if (!label || !labelIsKnown(label)) {
+    // The declaration is ASCII in every encoding a feed uses, so peek at it as latin1.
+    const head = new TextDecoder("latin1").decode(bytes.subarray(0, 200));
+    const declared = /^\s*<\?xml[^>]*\bencoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(head)?.[1];
+    label = declared && labelIsKnown(declared) ? declared : "utf-8";
+  }
+  return new TextDecoder(label).decode(bytes);
+}
+
+/**
+ * Makes common breakage parseable: a bare `&` that starts no entity becomes `&amp;`, and
+ * anything before the first `<` (whitespace, stray BOMs) is dropped. Other entities
+ * (`&rsquo;`…) are left to the parser, which accepts them in non-strict mode.
+ */
+export function repairXml(text: string): string {
+  const start = text.indexOf("<");
+  const body = start > 0 ? text.slice(start) : text;
+  // CDATA sections and comments are literal: only the text between them is repaired.
+  return body
+    .split(/(<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->)/)
+    .map((part, index) => (index % 2 === 1 ? part : part.replace(BARE_AMPERSAND, "&amp;")))
+    .join("");
+}
+
+const BARE_AMPERSAND = /&(?!(?:[A-Za-z][A-Za-z0-9]{0,31}|#[0-9]{1,7}|#x[0-9A-Fa-f]{1,6});)/g;

@@ -1,0 +1,161 @@
+/**
+ * @module Polite, bounded HTTP for feeds and pages: a User-Agent naming m2 and the home URL, a
+ * timeout over the whole exchange, a body size cap, at most N redirects followed by hand (each hop
+ * is a subrequest), conditional GET, and Retry-After. Never throws: every failure is an outcome.
+ */
+
+export interface Validators {
+  etag?: string;
+  lastModified?: string;
+}
+
+export interface FetchOptions {
+  userAgent: string;
+  accept: string;
+  timeoutMs: number;
+  maxBytes: number;
+  maxRedirects: number;
+  validators?: Validators;
+  /** Injected for tests and benchmarks; the global fetch by default. */
+  fetcher?: typeof fetch;
+}
+
+export type FetchOutcome =
+  | ({ kind: "fetched"; body: Uint8Array; contentType: string | null; url: string; movedTo?: string; subrequests: number } & Validators)
+  | ({ kind: "not-modified"; url: string; movedTo?: string; subrequests: number } & Validators)
+  | {
+      kind: "failed";
+      error: string;
+      status?: number;
+      /** Seconds the server asked us to wait (429/503 Retry-After). */
+      retryAfter?: number;
+      /** 410 Gone: the feed will not come back. */
+      gone?: boolean;
+      movedTo?: string;
+      subrequests: number;
+    };
+
+/** Seconds to wait from a Retry-After header (delta-seconds or HTTP-date), capped at a week. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  const seconds = /^\d+$/.test(trimmed) ? Number(trimmed) : (Date.parse(trimmed) - now) / 1000;
+  if (!Number.isFinite(seconds)) return undefined;
+  return Math.min(Math.max(0, Math.round(seconds)), 7 * 24 * 3600);
+}
+
+async function readCapped(response: Response, maxBytes: number): Promise<Uint8Array | "too-large"> {
+  const declared = Number(response.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await response.body?.cancel();
+    return "too-large";
+  }
+  if (!response.body) return new Uint8Array(0);
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel();
+      return "too-large";
+    }
+    chunks.push(value);
+  }
+  if (chunks.length === 1) return chunks[0]!;
+  const body = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
+}
+
+function errorMessage(error: unknown, timeoutMs: number): string {
+  const name = (error as Error)?.name;
+  if (name === "TimeoutError" || name === "AbortError") return `no answer within ${Math.round(timeoutMs / 1000)} s`;
+  return `could not connect (${(error as Error)?.message ?? String(error)})`;
+}
+
+/**
+ * Fetches `url` with the given limits.
+ *
+ * @example
+ * const outcome = await politeFetch("https://mastodon.social/@camille.rss", { userAgent, accept: FEED_ACCEPT, timeoutMs: 10_000, maxBytes: 5e6, maxRedirects: 5 });
+ * if (outcome.kind === "fetched") decodeFeed(outcome.body, outcome.contentType);
+ */
+export async function politeFetch(url: string, options: FetchOptions): Promise<FetchOutcome> {
+  const fetcher = options.fetcher ?? fetch;
+  const signal = AbortSignal.timeout(options.timeoutMs);
+  let current = url;
+  let movedTo: string | undefined;
+  let permanentSoFar = true;
+  let subrequests = 0;
+  const visited = new Set<string>();
+  try {
+    for (let hop = 0; ; hop++) {
+      visited.add(current);
+      const headers: Record<string, string> = { "User-Agent": options.userAgent, Accept: options.accept };
+      // Validators belong to the URL they came from; after a redirect they may not apply.
+      if (hop === 0 || movedTo === current) {
+        if (options.validators?.etag) headers["If-None-Match"] = options.validators.etag;
+        if (options.validators?.lastModified) headers["If-Modified-Since"] = options.validators.lastModified;
+      }
+      subrequests++;
+      const response = await fetcher(current, { headers, redirect: "manual", signal });
+      const { status } = response;
+      if (status >= 300 && status < 400 && status !== 304) {
+        await response.body?.cancel();
+        const location = response.headers.get("location");
+        const next = location ? URL.parse(location, current)?.href : undefined;
+        if (!next || !/^https?:$/.test(new URL(next).protocol)) {
+          return { kind: "failed", error: `HTTP ${status} redirect without a usable Location`, status, movedTo, subrequests };
+        }
+        if (visited.has(next)) return { kind: "failed", error: `redirect loop at ${next}`, status, movedTo, subrequests };
+        if (hop >= options.maxRedirects) {
+          return { kind: "failed", error: `more than ${options.maxRedirects} redirects`, status, movedTo, subrequests };
+        }
+        permanentSoFar &&= status === 301 || status === 308;
+        if (permanentSoFar) movedTo = next;
+        current = next;
+        continue;
+      }
+      const validators: Validators = {};
+      const etag = response.headers.get("etag");
+      const lastModified = response.headers.get("last-modified");
+      if (etag) validators.etag = etag;
+      if (lastModified) validators.lastModified = lastModified;
+      if (status === 304) {
+        await response.body?.cancel();
+        return { kind: "not-modified", url: current, movedTo, subrequests, ...validators };
+      }
+      if (status < 200 || status >= 300) {
+        await response.body?.cancel();
+        const failed: FetchOutcome = { kind: "failed", error: `HTTP ${status}${response.statusText ? ` ${response.statusText}` : ""}`, status, movedTo, subrequests };
+        if (status === 410) failed.gone = true;
+        const retryAfter = status === 429 || status === 503 ? parseRetryAfter(response.headers.get("retry-after")) : undefined;
+        if (retryAfter !== undefined) failed.retryAfter = retryAfter;
+        return failed;
+      }
+      const body = await readCapped(response, options.maxBytes);
+      if (body === "too-large") {
+        return { kind: "failed", error: `body larger than ${options.maxBytes} bytes`, status, movedTo, subrequests };
+      }
+      return { kind: "fetched", body, contentType: response.headers.get("content-type"), url: current, movedTo, subrequests, ...validators };
+    }
+  } catch (error) {
+    return { kind: "failed", error: errorMessage(error, options.timeoutMs), movedTo, subrequests };
+  }
+}
+
+export const FEED_ACCEPT =
+  "application/feed+json, application/atom+xml, application/rss+xml, application/rdf+xml;q=0.9, application/xml;q=0.8, text/xml;q=0.8, */*;q=0.5";
+export const HTML_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5";
+
+/** The User-Agent m2 sends: names the software and the home it fetches for, as crawlers should. */
+export function userAgentFor(homeUrl: string): string {
+  return `m2/0.1 (+${homeUrl}; personal feed aggregator)`;
+}

@@ -1,0 +1,254 @@
+/**
+ * @module Text → `ParsedFeed`: rss-parser for RSS 0.9x/1.0/2.0 and Atom, a valibot schema for
+ * JSON Feed 1.0/1.1. Throws `FeedError` with a reader-friendly reason; never anything else.
+ */
+import Parser from "rss-parser";
+import * as v from "valibot";
+import { repairXml } from "./decode.ts";
+
+/** One entry as the feed gave it, before normalisation. Strings are untrusted. */
+export interface RawItem {
+  id?: string;
+  link?: string;
+  title?: string;
+  /** Full content as HTML (content:encoded, atom:content, content_html). */
+  html?: string;
+  /** Summary or description as HTML, when distinct from `html`. */
+  summaryHtml?: string;
+  /** Plain text given by the feed (JSON Feed content_text). */
+  text?: string;
+  published?: string;
+  updated?: string;
+  author?: string;
+  authorUrl?: string;
+  image?: string;
+  enclosure?: { url: string; type?: string; length?: number };
+  lang?: string;
+  tags?: string[];
+}
+
+export interface ParsedFeed {
+  format: "rss" | "atom" | "json";
+  title?: string;
+  link?: string;
+  /** Base for relative URLs: xml:base of the root element, else the feed's own URL. */
+  base?: string;
+  lang?: string;
+  items: RawItem[];
+}
+
+/** A feed that cannot be read; `message` is shown on /status as is. */
+export class FeedError extends Error {
+  override name = "FeedError";
+}
+
+type XmlNode = { _?: string; $?: Record<string, string> } & Record<string, unknown>;
+type ParserItem = Parser.Item & Record<string, unknown>;
+
+const rssParser = new Parser<Record<string, unknown>, Record<string, unknown>>({
+  customFields: {
+    feed: ["language"],
+    item: [
+      ["media:group", "mediaGroup"],
+      ["media:thumbnail", "mediaThumbnail"],
+      ["media:content", "mediaContent", { keepArray: true }],
+      ["category", "rawCategories", { keepArray: true }],
+      ["updated", "updated"],
+      ["dc:language", "language"],
+      ["source", "rawSource"],
+    ],
+  },
+});
+
+/** Text of an xml2js node that may be a string or `{ _: text, $: attrs }`. */
+function textOf(node: unknown): string | undefined {
+  if (typeof node === "string") return node;
+  if (node && typeof node === "object" && typeof (node as XmlNode)._ === "string") return (node as XmlNode)._;
+  return undefined;
+}
+
+function attrOf(node: unknown, name: string): string | undefined {
+  if (node && typeof node === "object") return (node as XmlNode).$?.[name];
+  return undefined;
+}
+
+function first(node: unknown): unknown {
+  return Array.isArray(node) ? node[0] : node;
+}
+
+function mediaImage(item: ParserItem): string | undefined {
+  const group = first(item.mediaGroup) as Record<string, unknown> | undefined;
+  const thumbnail = first(item.mediaThumbnail) ?? first(group?.["media:thumbnail"]);
+  const thumbnailUrl = attrOf(thumbnail, "url");
+  if (thumbnailUrl) return thumbnailUrl;
+  const contents = (Array.isArray(item.mediaContent) ? item.mediaContent : []) as unknown[];
+  for (const content of contents) {
+    const medium = attrOf(content, "medium");
+    const type = attrOf(content, "type") ?? "";
+    if (medium === "image" || type.startsWith("image/")) return attrOf(content, "url");
+  }
+  return undefined;
+}
+
+function mediaDescription(item: ParserItem): string | undefined {
+  const group = first(item.mediaGroup) as Record<string, unknown> | undefined;
+  return textOf(first(group?.["media:description"]));
+}
+
+function categories(item: ParserItem): string[] {
+  const raw = (Array.isArray(item.rawCategories) ? item.rawCategories : []) as unknown[];
+  return raw
+    .map((category) => textOf(category) ?? attrOf(category, "term") ?? attrOf(category, "label"))
+    .filter((tag): tag is string => typeof tag === "string" && tag.trim() !== "")
+    .map((tag) => tag.trim());
+}
+
+function stringOr(value: unknown): string | undefined {
+  const text = textOf(value);
+  return text === undefined || text.trim() === "" ? undefined : text;
+}
+
+function fromParserItem(item: ParserItem, format: "rss" | "atom"): RawItem {
+  const enclosure = item.enclosure?.url
+    ? {
+        url: item.enclosure.url,
+        type: item.enclosure.type || undefined,
+        length: Number(item.enclosure.length) > 0 ? Number(item.enclosure.length) : undefined,
+      }
+    : undefined;
+  const encoded = stringOr(item["content:encoded"]);
+  const content = stringOr(item.content);
+  const summary = stringOr(item.summary);
+  // RSS: description is a summary when content:encoded exists. Atom: summary beside content.
+  const html = format === "rss" ? (encoded ?? content) : (content ?? summary);
+  const summaryHtml = format === "rss" ? (encoded ? content : undefined) : content ? summary : undefined;
+  return {
+    id: stringOr(item.guid) ?? stringOr(item.id) ?? stringOr(item["rdf:about"]),
+    link: stringOr(item.link),
+    title: stringOr(item.title),
+    html: html ?? mediaDescription(item),
+    summaryHtml,
+    published: stringOr(item.isoDate) ?? stringOr(item.pubDate),
+    updated: stringOr(item.updated),
+    author: stringOr(item.creator) ?? stringOr(item.author),
+    image: mediaImage(item),
+    enclosure,
+    lang: stringOr(item.language),
+    tags: categories(item),
+  };
+}
+
+function rootAttribute(xml: string, name: string): string | undefined {
+  // The first element's opening tag only: `<feed xmlns="…" xml:base="…">`.
+  const open = /<(?:feed|rss|rdf:RDF)\b[^>]*>/i.exec(xml)?.[0];
+  if (!open) return undefined;
+  return new RegExp(`\\s${name}\\s*=\\s*["']([^"']*)["']`, "i").exec(open)?.[1];
+}
+
+function looksLikeHtml(text: string): boolean {
+  return /^\s*(?:<!--[\s\S]*?-->\s*)*<(?:!doctype\s+html|html)\b/i.test(text);
+}
+
+async function parseXml(text: string): Promise<ParsedFeed> {
+  const xml = repairXml(text);
+  let feed: Parser.Output<Record<string, unknown>> & Record<string, unknown>;
+  try {
+    feed = await rssParser.parseString(xml);
+  } catch (error) {
+    const reason = (error as Error).message.split("\n")[0];
+    if (/Feed not recognized/i.test(reason ?? "")) throw new FeedError("not an RSS, Atom or JSON feed");
+    throw new FeedError(`the XML could not be read (${reason})`);
+  }
+  const format = /^\s*(?:<\?xml[^>]*>\s*)?(?:<!--[\s\S]*?-->\s*)*<feed\b/.test(xml) ? "atom" : "rss";
+  return {
+    format,
+    title: stringOr(feed.title),
+    link: stringOr(feed.link),
+    base: rootAttribute(xml, "xml:base"),
+    lang: stringOr(feed.language) ?? rootAttribute(xml, "xml:lang"),
+    items: (feed.items ?? []).map((item) => fromParserItem(item as ParserItem, format)),
+  };
+}
+
+const JsonAuthor = v.looseObject({ name: v.optional(v.string()), url: v.optional(v.string()) });
+const JsonFeedSchema = v.looseObject({
+  version: v.pipe(v.string(), v.startsWith("https://jsonfeed.org/version/1", "not a JSON Feed (version must be https://jsonfeed.org/version/1 or /1.1)")),
+  title: v.optional(v.string()),
+  home_page_url: v.optional(v.string()),
+  language: v.optional(v.string()),
+  items: v.array(
+    v.looseObject({
+      id: v.optional(v.union([v.string(), v.number()])),
+      url: v.optional(v.string()),
+      external_url: v.optional(v.string()),
+      title: v.optional(v.string()),
+      content_html: v.optional(v.string()),
+      content_text: v.optional(v.string()),
+      summary: v.optional(v.string()),
+      image: v.optional(v.string()),
+      banner_image: v.optional(v.string()),
+      date_published: v.optional(v.string()),
+      date_modified: v.optional(v.string()),
+      author: v.optional(JsonAuthor),
+      authors: v.optional(v.array(JsonAuthor)),
+      tags: v.optional(v.array(v.string())),
+      language: v.optional(v.string()),
+      attachments: v.optional(
+        v.array(v.looseObject({ url: v.string(), mime_type: v.optional(v.string()), size_in_bytes: v.optional(v.number()) })),
+      ),
+    }),
+    "items must be a list",
+  ),
+});
+
+function parseJsonFeed(text: string): ParsedFeed {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new FeedError(`the JSON could not be read (${(error as Error).message})`);
+  }
+  const result = v.safeParse(JsonFeedSchema, json);
+  if (!result.success) {
+    const issue = result.issues[0];
+    const path = v.getDotPath(issue) ?? "feed";
+    throw new FeedError(`not a valid JSON Feed: ${path}: ${issue.message}`);
+  }
+  const feed = result.output;
+  return {
+    format: "json",
+    title: feed.title,
+    link: feed.home_page_url,
+    lang: feed.language,
+    items: feed.items.map((item) => {
+      const author = item.authors?.[0] ?? item.author;
+      const attachment = item.attachments?.[0];
+      return {
+        id: item.id === undefined ? undefined : String(item.id),
+        link: item.url ?? item.external_url,
+        title: item.title,
+        html: item.content_html,
+        text: item.content_text,
+        summaryHtml: undefined,
+        published: item.date_published ?? item.date_modified,
+        updated: item.date_modified,
+        author: author?.name,
+        authorUrl: author?.url,
+        image: item.image ?? item.banner_image,
+        enclosure: attachment ? { url: attachment.url, type: attachment.mime_type, length: attachment.size_in_bytes } : undefined,
+        lang: item.language,
+        tags: item.tags,
+      } satisfies RawItem;
+    }),
+  };
+}
+
+/** Parses a feed document of any supported format; throws `FeedError` with the reason. */
+export async function parseFeed(text: string): Promise<ParsedFeed> {
+  const trimmed = text.trimStart();
+  if (trimmed === "") throw new FeedError("the feed is empty");
+  if (trimmed.startsWith("{")) return parseJsonFeed(trimmed);
+  if (looksLikeHtml(trimmed)) throw new FeedError("got an HTML page, not a feed");
+  if (!trimmed.startsWith("<")) throw new FeedError("not an RSS, Atom or JSON feed");
+  return parseXml(trimmed);
+}

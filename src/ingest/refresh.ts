@@ -1,0 +1,259 @@
+/**
+ * @module The refresh run: which sources are due, fetching them within the subrequest budget,
+ * turning each answer into the source's new record, and rebuilding the timeline — writing to KV
+ * only what changed. Called by the cron, by stale-while-revalidate and by POST /admin/refresh.
+ */
+import type { Profile } from "../config/index.ts";
+import type { Item, Source } from "../model.ts";
+import {
+  contentHash,
+  readSource,
+  readTimeline,
+  sameContent,
+  statusOf,
+  writeSource,
+  writeTimeline,
+  type SourceRecord,
+  type Timeline,
+} from "../store/index.ts";
+import { decodeFeed } from "./decode.ts";
+import { FEED_ACCEPT, politeFetch, userAgentFor, type FetchOutcome } from "./fetch.ts";
+import { mergeTimeline, normalise } from "./normalise.ts";
+import { FeedError, parseFeed } from "./parse.ts";
+
+/** Workers Free allows 50 subrequests per invocation; KV calls have their own limit. */
+export const SUBREQUEST_BUDGET = 50;
+/** Workers allow 6 simultaneous outgoing connections. */
+const CONCURRENCY = 6;
+const MAX_REDIRECTS = 5;
+const MAX_BACKOFF_SECONDS = 24 * 3600;
+/** A no-change refresh still records that it ran, this often, so /status stays truthful. */
+export const HEARTBEAT_SECONDS = 6 * 3600;
+
+export interface RefreshOptions {
+  now?: Date;
+  fetcher?: typeof fetch;
+  /** Subrequests this invocation may spend on feeds. */
+  budget?: number;
+  /** Ignore backoff and Retry-After (an explicit owner refresh still respects `gone`). */
+  force?: boolean;
+}
+
+export type SourceOutcome = "updated" | "unchanged" | "not-modified" | "failed" | "skipped" | "deferred" | "link-only" | "gone";
+
+export interface RefreshSummary {
+  startedAt: string;
+  subrequests: number;
+  kvReads: number;
+  kvWrites: number;
+  sources: { id: string; outcome: SourceOutcome; items: number; error?: string; newItems?: number }[];
+  timelineWritten: boolean;
+}
+
+/** Seconds to wait after `failures` consecutive failures: the refresh interval, doubled each time. */
+export function backoffSeconds(failures: number, refreshMinutes: number): number {
+  return Math.min(refreshMinutes * 60 * 2 ** Math.max(0, failures - 1), MAX_BACKOFF_SECONDS);
+}
+
+/** The feed URL to fetch: a remembered 301 target replaces the configured one it came from. */
+export function feedToFetch(source: Source, record: SourceRecord | null): string | undefined {
+  if (record?.movedFrom && record.feed && record.movedFrom === source.feed) return record.feed;
+  return source.feed ?? record?.feed;
+}
+
+/** Thrown by the budgeted fetcher; the source waits for the next run instead of failing. */
+class BudgetExhausted extends Error {}
+
+function emptyRecord(source: Source): SourceRecord {
+  return { id: source.id, failures: 0, items: [] };
+}
+
+async function ingest(
+  source: Source,
+  previous: SourceRecord,
+  feedUrl: string,
+  outcome: FetchOutcome,
+  profile: Profile,
+  now: Date,
+): Promise<{ record: SourceRecord; outcome: SourceOutcome; newItems: number }> {
+  const nowIso = now.toISOString();
+  const base: SourceRecord = { ...previous, id: source.id, feed: feedUrl, lastFetch: nowIso };
+  if (outcome.movedTo) {
+    base.movedFrom = source.feed ?? previous.movedFrom;
+    base.feed = outcome.movedTo;
+  } else if (previous.feed !== feedUrl) {
+    // The configured feed changed: validators of the old URL do not apply.
+    delete base.movedFrom;
+    delete base.etag;
+    delete base.lastModified;
+  }
+  const fail = (error: string, extra: Partial<SourceRecord> = {}, retryAfter?: number): { record: SourceRecord; outcome: SourceOutcome; newItems: number } => {
+    const failures = previous.failures + 1;
+    const wait = Math.max(retryAfter ?? 0, backoffSeconds(failures, profile.settings.refreshMinutes));
+    const record: SourceRecord = { ...base, ...extra, error, failures, nextAttempt: new Date(now.getTime() + wait * 1000).toISOString() };
+    delete record.warning;
+    return { record, outcome: extra.gone ? "gone" : "failed", newItems: 0 };
+  };
+
+  if (outcome.kind === "failed") {
+    const extra: Partial<SourceRecord> = {};
+    if (outcome.status !== undefined) extra.httpStatus = outcome.status;
+    else delete base.httpStatus;
+    if (outcome.gone) extra.gone = true;
+    const error = outcome.gone ? `${outcome.error}: the feed is gone; no longer fetched, its history is kept` : outcome.error;
+    return fail(error, extra, outcome.retryAfter);
+  }
+
+  const healthy: SourceRecord = { ...base, lastSuccess: nowIso, failures: 0 };
+  delete healthy.error;
+  delete healthy.httpStatus;
+  delete healthy.nextAttempt;
+  delete healthy.gone;
+  if (outcome.etag) healthy.etag = outcome.etag;
+  else delete healthy.etag;
+  if (outcome.lastModified) healthy.lastModified = outcome.lastModified;
+  else delete healthy.lastModified;
+  if (outcome.kind === "not-modified") return { record: healthy, outcome: "not-modified", newItems: 0 };
+
+  let fresh: Item[];
+  try {
+    const parsed = await parseFeed(decodeFeed(outcome.body, outcome.contentType));
+    const previousById = new Map(previous.items.map((item) => [item.id, item]));
+    fresh = normalise(parsed, { source, feedUrl: outcome.url, now, previous: previousById }, profile.settings.itemsPerSource);
+  } catch (error) {
+    const reason = error instanceof FeedError ? error.message : `could not be read (${(error as Error).message})`;
+    // A broken body is a failure of this fetch: forget validators so the next one gets a full body.
+    delete base.etag;
+    delete base.lastModified;
+    return fail(reason);
+  }
+  if (fresh.length === 0 && previous.items.length > 0) {
+    healthy.warning = `the feed returned no items; kept ${previous.items.length} earlier ones`;
+    return { record: healthy, outcome: "unchanged", newItems: 0 };
+  }
+  delete healthy.warning;
+  const knownIds = new Set(previous.items.map((item) => item.id));
+  const newItems = fresh.filter((item) => !knownIds.has(item.id)).length;
+  // The feed shows a window of recent posts; older ones stay as history, up to the cap.
+  healthy.items = mergeTimeline([fresh, previous.items], profile.settings.itemsPerSource);
+  return { record: healthy, outcome: sameContent(healthy.items, previous.items) ? "unchanged" : "updated", newItems };
+}
+
+/** Runs `tasks` at most `limit` at a time. */
+async function pool<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[]> {
+  const results: T[] = new Array(tasks.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, tasks.length) }, async () => {
+    while (next < tasks.length) {
+      const index = next++;
+      results[index] = await tasks[index]!();
+    }
+  });
+  await Promise.all(workers);
+  return results;
+}
+
+/** Whether a source with this record should be fetched in a run at `now`. */
+export function isDue(record: SourceRecord | null, now: Date, force: boolean): boolean {
+  if (record?.gone) return false;
+  if (force || !record?.nextAttempt) return true;
+  return record.nextAttempt <= now.toISOString();
+}
+
+/**
+ * Refreshes the profile's sources and the timeline. Never throws for a source's failure; a KV
+ * failure propagates (the previous timeline stays readable, since it is replaced in one put).
+ *
+ * @example
+ * ctx.waitUntil(refresh(env.M2_KV, profile, resolveSources(profile)));
+ */
+export async function refresh(kv: KVNamespace, profile: Profile, sources: Source[], options: RefreshOptions = {}): Promise<RefreshSummary> {
+  const now = options.now ?? new Date();
+  const budget = options.budget ?? SUBREQUEST_BUDGET;
+  const fetcher = options.fetcher ?? fetch;
+  let kvReads = 0;
+  let kvWrites = 0;
+  let subrequests = 0;
+
+  const timeline = await readTimeline(kv);
+  kvReads++;
+  const previous = await Promise.all(sources.map((source) => readSource(kv, source.id)));
+  kvReads += sources.length;
+
+  const budgeted: typeof fetch = (input, init) => {
+    if (subrequests >= budget) return Promise.reject(new BudgetExhausted("subrequest budget spent"));
+    subrequests++;
+    return fetcher(input, init);
+  };
+
+  // Oldest fetch first: when the budget cannot cover every source, the rest go first next run.
+  const order = sources
+    .map((source, index) => ({ source, index, record: previous[index] ?? null }))
+    .sort((a, b) => (a.record?.lastFetch ?? "").localeCompare(b.record?.lastFetch ?? ""));
+
+  const userAgent = userAgentFor(profile.url);
+  const results = new Map<string, { record: SourceRecord; outcome: SourceOutcome; newItems: number }>();
+  const tasks = order.map(({ source, record }) => async () => {
+    const current = record ?? emptyRecord(source);
+    const feedUrl = feedToFetch(source, record);
+    if (!feedUrl) return results.set(source.id, { record: current, outcome: "link-only", newItems: 0 });
+    if (record?.gone && feedUrl === record.feed) return results.set(source.id, { record: current, outcome: "gone", newItems: 0 });
+    if (!isDue(record?.feed === feedUrl ? record : null, now, options.force ?? false)) {
+      return results.set(source.id, { record: current, outcome: "skipped", newItems: 0 });
+    }
+    if (subrequests >= budget) return results.set(source.id, { record: current, outcome: "deferred", newItems: 0 });
+    const outcome = await politeFetch(feedUrl, {
+      userAgent,
+      accept: FEED_ACCEPT,
+      timeoutMs: profile.settings.fetchTimeoutSeconds * 1000,
+      maxBytes: profile.settings.maxFeedBytes,
+      maxRedirects: MAX_REDIRECTS,
+      validators: record?.feed === feedUrl ? { etag: record.etag, lastModified: record.lastModified } : undefined,
+      fetcher: budgeted,
+    });
+    if (outcome.kind === "failed" && outcome.error.includes("subrequest budget spent")) {
+      return results.set(source.id, { record: current, outcome: "deferred", newItems: 0 });
+    }
+    results.set(source.id, await ingest(source, current, feedUrl, outcome, profile, now));
+  });
+  await pool(tasks, CONCURRENCY);
+
+  const records = sources.map((source, index) => results.get(source.id)?.record ?? previous[index] ?? emptyRecord(source));
+  const summary: RefreshSummary = { startedAt: now.toISOString(), subrequests, kvReads, kvWrites, sources: [], timelineWritten: false };
+
+  for (const [index, source] of sources.entries()) {
+    const record = records[index]!;
+    const result = results.get(source.id)!;
+    const before = previous[index];
+    if (!before ? record.lastFetch !== undefined || record.items.length > 0 : !sameContent(record, before)) {
+      await writeSource(kv, record);
+      kvWrites++;
+    }
+    summary.sources.push({
+      id: source.id,
+      outcome: result.outcome,
+      items: record.items.length,
+      ...(record.error && result.outcome !== "skipped" ? { error: record.error } : {}),
+      ...(result.newItems ? { newItems: result.newItems } : {}),
+    });
+  }
+
+  const statuses = records.map(statusOf);
+  const changed = !timeline || !sameContent(statuses, timeline.sources);
+  const heartbeatDue = !timeline || now.getTime() - Date.parse(timeline.checkedAt) >= HEARTBEAT_SECONDS * 1000;
+  if (changed || heartbeatDue) {
+    const items = changed ? mergeTimeline(records.map((record) => record.items), profile.settings.maxItems) : timeline!.items;
+    const next: Timeline = {
+      version: changed ? contentHash({ items, statuses }) : timeline!.version,
+      builtAt: changed ? now.toISOString() : timeline!.builtAt,
+      checkedAt: now.toISOString(),
+      items,
+      sources: statuses,
+    };
+    await writeTimeline(kv, next);
+    kvWrites++;
+    summary.timelineWritten = true;
+  }
+  summary.kvWrites = kvWrites;
+  return summary;
+}

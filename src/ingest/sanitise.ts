@@ -1,0 +1,122 @@
+/**
+ * @module The one allowlist every feed-supplied HTML string goes through before it is stored, and
+ * the plain-text extraction used for summaries and generated titles.
+ *
+ * sanitize-html (on htmlparser2, a real HTML parser) keeps only the tags, attributes and URL
+ * schemes listed here; relative URLs are resolved against the item's base, links get
+ * `rel="nofollow ugc noopener"`.
+ */
+import sanitizeHtml from "sanitize-html";
+import { Parser } from "htmlparser2";
+
+const ALLOWED_TAGS = [
+  "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "details", "dfn",
+  "div", "dl", "dt", "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img",
+  "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp", "small", "span", "strong", "sub",
+  "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul", "var",
+];
+
+const SAFE_SCHEMES = ["http", "https", "mailto"];
+
+/** Resolves `value` against `base`; undefined when it is not a URL we keep. */
+export function absoluteUrl(value: string | undefined, base: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const trimmed = value.trim();
+  if (trimmed === "") return undefined;
+  try {
+    const url = base ? new URL(trimmed, base) : new URL(trimmed);
+    return url.protocol === "http:" || url.protocol === "https:" || url.protocol === "mailto:" ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function resolving(attribute: "href" | "src", base: string | undefined, extra: Record<string, string> = {}) {
+  return (tagName: string, attribs: sanitizeHtml.Attributes): sanitizeHtml.Tag => {
+    const next: sanitizeHtml.Attributes = { ...attribs, ...extra };
+    const resolved = absoluteUrl(attribs[attribute], base);
+    if (resolved === undefined) delete next[attribute];
+    else next[attribute] = resolved;
+    return { tagName, attribs: next };
+  };
+}
+
+/**
+ * Sanitises untrusted HTML from a feed. `base` resolves relative links and images.
+ *
+ * @example
+ * sanitise('<p onclick="x()">Hi <a href="/a">a</a><script>alert(1)</script></p>', "https://blog.example/")
+ * // → '<p>Hi <a href="https://blog.example/a" rel="nofollow ugc noopener">a</a></p>'
+ */
+export function sanitise(html: string, base?: string): string {
+  return sanitizeHtml(html, {
+    allowedTags: ALLOWED_TAGS,
+    allowedAttributes: {
+      "*": ["lang", "dir", "title"],
+      a: ["href", "rel"],
+      img: ["src", "alt", "width", "height", "loading"],
+      td: ["colspan", "rowspan"],
+      th: ["colspan", "rowspan", "scope"],
+      time: ["datetime"],
+      ol: ["start", "reversed"],
+    },
+    allowedSchemes: SAFE_SCHEMES,
+    allowedSchemesByTag: { img: ["http", "https"] },
+    allowProtocolRelative: false,
+    allowedStyles: {},
+    parseStyleAttributes: false,
+    disallowedTagsMode: "discard",
+    nonTextTags: ["script", "style", "textarea", "option", "noscript", "title", "template", "xmp", "iframe", "noembed", "noframes"],
+    transformTags: {
+      a: resolving("href", base, { rel: "nofollow ugc noopener" }),
+      img: resolving("src", base, { loading: "lazy" }),
+      h1: "h2",
+    },
+    exclusiveFilter: (frame) => frame.tag === "img" && !frame.attribs.src,
+  });
+}
+
+const BLOCK_TAGS = new Set([
+  "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption",
+  "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav",
+  "ol", "p", "pre", "section", "table", "td", "th", "tr", "ul",
+]);
+const SKIPPED_TAGS = new Set(["script", "style", "template", "noscript", "title", "textarea"]);
+
+/** The readable text of an HTML fragment: entities decoded, blocks separated, whitespace folded. */
+export function htmlToText(html: string): string {
+  let text = "";
+  let skipping = 0;
+  const parser = new Parser(
+    {
+      onopentagname(name) {
+        if (SKIPPED_TAGS.has(name)) skipping++;
+        if (BLOCK_TAGS.has(name)) text += "\n";
+      },
+      onclosetag(name) {
+        if (SKIPPED_TAGS.has(name)) skipping = Math.max(0, skipping - 1);
+        if (BLOCK_TAGS.has(name)) text += "\n";
+      },
+      ontext(data) {
+        if (skipping === 0) text += data;
+      },
+    },
+    { decodeEntities: true },
+  );
+  parser.write(html);
+  parser.end();
+  return text
+    .split("\n")
+    .map((line) => line.replace(/\s+/g, " ").trim())
+    .filter((line) => line !== "")
+    .join("\n");
+}
+
+/** Cuts text at a word boundary to at most `max` characters, adding "…" when it cut. */
+export function truncate(text: string, max: number): string {
+  const folded = text.replace(/\s+/g, " ").trim();
+  if (folded.length <= max) return folded;
+  const cut = folded.slice(0, max - 1);
+  const space = cut.lastIndexOf(" ");
+  return `${(space > max * 0.6 ? cut.slice(0, space) : cut).replace(/[\s,;:.!?-]+$/u, "")}…`;
+}

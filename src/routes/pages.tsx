@@ -1,0 +1,30 @@
+/** @module GET / (the home page) and the stylesheet it links. */
+import { Hono } from "hono";
+import { ProfilePage } from "../render/page.tsx";
+import { CSS, STYLESHEET_PATH } from "../render/style.ts";
+import { etagOf, timelineOf, type AppEnv } from "./context.ts";
+
+export const pages = new Hono<AppEnv>();
+
+pages.get("/", async (c) => {
+  const site = c.get("site");
+  const t = c.get("t");
+  const lang = c.get("lang");
+  const timeline = await timelineOf(c);
+  const key = `${site.profileVersion}:${timeline.version}:/:${lang}`;
+  const body = await c.get("renders").get(key, async () => {
+    const items = timeline.items.slice(0, site.profile.settings.pageItems);
+    const page = <ProfilePage profile={site.profile} sources={site.sources} items={items} t={t} lang={lang} stylesheet={STYLESHEET_PATH} />;
+    return (await page.toString()) as string;
+  });
+  c.header("Cache-Control", "public, max-age=60");
+  c.header("ETag", etagOf(site.profileVersion, timeline.version, lang));
+  c.header("Vary", "Accept-Language");
+  return c.html(body);
+});
+
+pages.get(STYLESHEET_PATH, (c) => {
+  c.header("Content-Type", "text/css; charset=utf-8");
+  c.header("Cache-Control", "public, max-age=31536000, immutable");
+  return c.body(CSS);
+});

@@ -1,0 +1,104 @@
+/**
+ * @module The KV layout. Only this module knows key names.
+ *
+ * - `source:<id>`: one `SourceRecord` per source (validators, health, last good items).
+ * - `timeline`: one `Timeline`, the merged items plus every source's status: all a reader needs,
+ *   so a request reads one key. It is written in one put, so a reader never sees half a refresh.
+ *
+ * Keys are written only when their content changed (see `sameContent`).
+ */
+import type { Item } from "../model.ts";
+
+/** What m2 remembers about one source between refreshes. */
+export interface SourceRecord {
+  id: string;
+  /** The feed URL this record's validators and items belong to (after discovery or a 301). */
+  feed?: string;
+  /** The configured or derived feed that a permanent redirect replaced. */
+  movedFrom?: string;
+  /** When the feed was found on the account's page, the page it was found on. */
+  discoveredFrom?: string;
+  etag?: string;
+  lastModified?: string;
+  lastFetch?: string;
+  lastSuccess?: string;
+  /** Plain-words reason of the last failure; cleared on success. */
+  error?: string;
+  httpStatus?: number;
+  /** Consecutive failures, for exponential backoff. */
+  failures: number;
+  /** ISO time before which the source is not fetched again (backoff or Retry-After). */
+  nextAttempt?: string;
+  /** 410 Gone: no longer fetched; its history is kept. */
+  gone?: boolean;
+  /** A non-fatal note about the last fetch ("returned no items; kept 12 earlier ones"). */
+  warning?: string;
+  items: Item[];
+}
+
+/** A source's health as shown on /status, without its items. */
+export type SourceStatus = Omit<SourceRecord, "items" | "etag" | "lastModified"> & {
+  itemCount: number;
+  /** Hash of the record's content: the timeline is rebuilt when any differs. */
+  revision: string;
+};
+
+export interface Timeline {
+  /** Hash of items and statuses: the seed of every ETag. */
+  version: string;
+  /** When the content last changed. */
+  builtAt: string;
+  /** When a refresh last ran and was recorded (at least every heartbeat). */
+  checkedAt: string;
+  items: Item[];
+  sources: SourceStatus[];
+}
+
+const TIMELINE_KEY = "timeline";
+const sourceKey = (id: string) => `source:${id}`;
+
+export async function readTimeline(kv: KVNamespace): Promise<Timeline | null> {
+  return kv.get<Timeline>(TIMELINE_KEY, "json");
+}
+
+export async function writeTimeline(kv: KVNamespace, timeline: Timeline): Promise<void> {
+  await kv.put(TIMELINE_KEY, JSON.stringify(timeline));
+}
+
+export async function readSource(kv: KVNamespace, id: string): Promise<SourceRecord | null> {
+  return kv.get<SourceRecord>(sourceKey(id), "json");
+}
+
+export async function writeSource(kv: KVNamespace, record: SourceRecord): Promise<void> {
+  await kv.put(sourceKey(record.id), JSON.stringify(record));
+}
+
+/** Fields that change on every fetch without changing what anyone sees. */
+const VOLATILE = new Set(["lastFetch", "lastSuccess", "checkedAt", "builtAt", "version"]);
+
+function contentJson(value: unknown): string {
+  return JSON.stringify(value, (key, inner) => (VOLATILE.has(key) ? undefined : inner));
+}
+
+/** True when two records or timelines differ only in their fetch timestamps. */
+export function sameContent(a: unknown, b: unknown): boolean {
+  return contentJson(a) === contentJson(b);
+}
+
+/** A short hash of a value's content (volatile fields left out). */
+export function contentHash(value: unknown): string {
+  const text = contentJson(value);
+  let h = 0x811c9dc5;
+  let g = 0x01000193;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h = Math.imul(h ^ c, 0x01000193);
+    g = Math.imul(g ^ c, 0x5bd1e995);
+  }
+  return (h >>> 0).toString(36) + (g >>> 0).toString(36);
+}
+
+export function statusOf(record: SourceRecord): SourceStatus {
+  const { items, etag: _etag, lastModified: _lastModified, ...rest } = record;
+  return { ...rest, itemCount: items.length, revision: contentHash(record) };
+}
