@@ -8,10 +8,16 @@ export default defineConfig({
       miniflare: {
         // Tests run without .dev.vars; admin tests pass their own token.
         bindings: { ADMIN_TOKEN: "test-admin-token" },
+        // No test reaches the network: anything not served by a test's fake fetch ends here.
+        outboundService: (request: Request) => new Response(`tests have no network (${request.url})`, { status: 599 }),
       },
     }),
   ],
   test: {
     include: ["test/**/*.test.{ts,tsx}"],
+    setupFiles: ["./test/setup.ts"],
+    // sanitize-html requires postcss, whose CommonJS graph workerd's module loader cannot follow:
+    // pre-bundle it with Vite, as wrangler's esbuild does for the deployed Worker.
+    deps: { optimizer: { ssr: { enabled: true, include: ["sanitize-html"] } } },
   },
 });

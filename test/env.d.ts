@@ -1,0 +1,11 @@
+declare module "*?raw" {
+  const text: string;
+  export default text;
+}
+
+// Types `exports.default` from "cloudflare:workers" as the Worker's own entry.
+declare namespace Cloudflare {
+  interface GlobalProps {
+    mainModule: typeof import("../src/index.ts");
+  }
+}
