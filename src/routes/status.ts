@@ -1,20 +1,50 @@
 /** @module GET /status.json: one entry per source, for people and monitoring tools. */
 import { Hono } from "hono";
-import { sourceFeeds } from "../site.ts";
+import { sourceFeeds, type Site } from "../site.ts";
+import type { Timeline } from "../store/index.ts";
 import { etagOf, timelineOf, type AppEnv } from "./context.ts";
 
-export const status = new Hono<AppEnv>();
+/** One source's entry on /status.json (and the /status page). */
+export interface SourceReport {
+  id: string;
+  service: string;
+  service_name: string;
+  label: string;
+  url: string;
+  feed: string | null;
+  feed_origin: string;
+  identity: boolean;
+  last_fetch: string | null;
+  last_success: string | null;
+  error: string | null;
+  http_status: number | null;
+  warning: string | null;
+  failures: number;
+  next_attempt: string | null;
+  gone: boolean;
+  item_count: number;
+  /** The inbound rel=me verdict for identity accounts; null until checked. */
+  verification: unknown;
+}
 
-status.get("/status.json", async (c) => {
-  const site = c.get("site");
-  const timeline = await timelineOf(c);
+export interface StatusReport {
+  home: string;
+  checked_at: string | null;
+  updated_at: string | null;
+  item_count: number;
+  sources: SourceReport[];
+}
+
+const NEVER = new Date(0).toISOString();
+
+/** The status of every source, from the timeline (no other KV read). */
+export function statusReport(site: Site, timeline: Timeline): StatusReport {
   const stored = new Map(timeline.sources.map((entry) => [entry.id, entry]));
   const feeds = sourceFeeds(site, timeline);
-  const never = new Date(0).toISOString();
-  const body = {
+  return {
     home: site.profile.url,
-    checked_at: timeline.checkedAt === never ? null : timeline.checkedAt,
-    updated_at: timeline.builtAt === never ? null : timeline.builtAt,
+    checked_at: timeline.checkedAt === NEVER ? null : timeline.checkedAt,
+    updated_at: timeline.builtAt === NEVER ? null : timeline.builtAt,
     item_count: timeline.items.length,
     sources: site.sources.map((source) => {
       const entry = stored.get(source.id);
@@ -40,7 +70,14 @@ status.get("/status.json", async (c) => {
       };
     }),
   };
+}
+
+export const status = new Hono<AppEnv>();
+
+status.get("/status.json", async (c) => {
+  const site = c.get("site");
+  const timeline = await timelineOf(c);
   c.header("Cache-Control", "no-cache");
   c.header("ETag", etagOf(site.profileVersion, timeline.version, timeline.checkedAt, "status"));
-  return c.json(body);
+  return c.json(statusReport(site, timeline));
 });
