@@ -35,6 +35,17 @@ function isoDate(value: string | undefined): string | undefined {
   return date.toISOString();
 }
 
+/**
+ * A short title for an untitled post: its first line when short, else its first sentence when
+ * that is not much longer (a whole sentence reads better than a cut one), else its first words.
+ */
+export function titleFromText(text: string): string {
+  const firstLine = (text.split("\n")[0] ?? "").trim();
+  if (firstLine.length <= TITLE_LENGTH) return firstLine;
+  const sentence = /^(.{20,}?[.!?…])(?:\s|$)/u.exec(firstLine.slice(0, TITLE_LENGTH + 21))?.[1];
+  return sentence ?? truncate(firstLine, TITLE_LENGTH);
+}
+
 function escapeText(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
@@ -83,7 +94,7 @@ function normaliseItem(raw: RawItem, base: string, feedLang: string | undefined,
   const text = htmlToText(content_html) || (raw.text ?? "").trim();
   const summarySource = raw.summaryHtml ? htmlToText(raw.summaryHtml) : text;
   const givenTitle = raw.title ? truncate(htmlToText(raw.title), 200) : "";
-  const generatedTitle = truncate(text.split("\n")[0] ?? "", TITLE_LENGTH);
+  const generatedTitle = titleFromText(text);
 
   const id = raw.id?.trim() || link || `hash:${stableHash(`${raw.title ?? ""}\n${rawHtml}\n${raw.published ?? ""}`)}`;
   const nowIso = now.toISOString();
