@@ -56,6 +56,7 @@ const rssParser = new Parser<Record<string, unknown>, Record<string, unknown>>({
       ["updated", "updated"],
       ["dc:language", "language"],
       ["source", "rawSource"],
+      ["link", "rawLinks", { keepArray: true }],
     ],
   },
 });
@@ -108,8 +109,17 @@ function stringOr(value: unknown): string | undefined {
   return text === undefined || text.trim() === "" ? undefined : text;
 }
 
+/** Atom's `<link rel="enclosure" href type length>`, as RSS's enclosure. */
+function atomEnclosure(item: ParserItem): RawItem["enclosure"] {
+  const links = (Array.isArray(item.rawLinks) ? item.rawLinks : []) as unknown[];
+  const link = links.find((candidate) => attrOf(candidate, "rel") === "enclosure" && attrOf(candidate, "href"));
+  if (!link) return undefined;
+  const length = Number(attrOf(link, "length"));
+  return { url: attrOf(link, "href")!, type: attrOf(link, "type"), length: length > 0 ? length : undefined };
+}
+
 function fromParserItem(item: ParserItem, format: "rss" | "atom"): RawItem {
-  const enclosure = item.enclosure?.url
+  const enclosure = format === "atom" ? atomEnclosure(item) : item.enclosure?.url
     ? {
         url: item.enclosure.url,
         type: item.enclosure.type || undefined,

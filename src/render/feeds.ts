@@ -42,11 +42,12 @@ export function xml(text: string): string {
 const TAG_DATE = "2026";
 
 /**
- * A permanent, valid IRI for an item: its own id when that is already an absolute URI
- * (URL, at://, tag:, urn:), else a tag: URI under the home host.
+ * A permanent, valid IRI for an item: its own id when that is already a URI of a registered
+ * scheme readers and validators know (http, https, tag, urn), else a tag: URI under the home
+ * host (Bluesky's at:// and YouTube's yt:video: ids become tag:camille.example,2026:source/id).
  */
 export function itemGuid(item: Item, homeUrl: string): string {
-  if (/^(?:https?:\/\/\S+|at:\/\/\S+|tag:\S+|urn:[a-z0-9][a-z0-9-]{0,31}:\S+)$/i.test(item.id) && !/\s/.test(item.id)) return item.id;
+  if (/^(?:https?:\/\/\S+|tag:\S+|urn:[a-z0-9][a-z0-9-]{0,31}:\S+)$/i.test(item.id)) return item.id;
   const host = new URL(homeUrl).hostname;
   return `tag:${host},${TAG_DATE}:${encodeURIComponent(item.source)}/${encodeURIComponent(item.id)}`;
 }
