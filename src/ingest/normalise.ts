@@ -4,25 +4,12 @@
  */
 import type { Item, Source } from "../model.ts";
 import type { ParsedFeed, RawItem } from "./parse.ts";
+import { stableHash } from "../hash.ts";
 import { absoluteUrl, htmlToText, sanitise, truncate } from "./sanitise.ts";
 
 const TITLE_LENGTH = 80;
 const SUMMARY_LENGTH = 300;
 const MAX_TAGS = 10;
-
-/** A short, stable, synchronous hash (cyrb53) for items that have neither id nor link. */
-export function stableHash(text: string): string {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ ch, 2654435761);
-    h2 = Math.imul(h2 ^ ch, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
-}
 
 /** A valid date as ISO 8601, or undefined. */
 function isoDate(value: string | undefined): string | undefined {

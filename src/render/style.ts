@@ -2,7 +2,7 @@
  * @module The page's stylesheet, served by the Worker at a fingerprinted path with a year-long
  * cache (CSP allows styles from 'self' only, so nothing inline). System fonts, light and dark.
  */
-import { stableHash } from "../ingest/normalise.ts";
+import { stableHash } from "../hash.ts";
 
 export const CSS = `
 :root{color-scheme:light dark;--bg:#fbfaf7;--fg:#1d1b18;--muted:#5c574f;--card:#fff;--line:#e4e0d8;--accent:#0b5cad;--accent-fg:#fff}

@@ -7,6 +7,7 @@
  *
  * Keys are written only when their content changed (see `sameContent`).
  */
+import { stableHash } from "../hash.ts";
 import type { Item } from "../model.ts";
 
 /** What m2 remembers about one source between refreshes. */
@@ -87,15 +88,7 @@ export function sameContent(a: unknown, b: unknown): boolean {
 
 /** A short hash of a value's content (volatile fields left out). */
 export function contentHash(value: unknown): string {
-  const text = contentJson(value);
-  let h = 0x811c9dc5;
-  let g = 0x01000193;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    h = Math.imul(h ^ c, 0x01000193);
-    g = Math.imul(g ^ c, 0x5bd1e995);
-  }
-  return (h >>> 0).toString(36) + (g >>> 0).toString(36);
+  return stableHash(contentJson(value));
 }
 
 export function statusOf(record: SourceRecord): SourceStatus {
