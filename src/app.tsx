@@ -7,12 +7,14 @@ import { HTTPException } from "hono/http-exception";
 import { etag } from "hono/etag";
 import { secureHeaders } from "hono/secure-headers";
 import { messagesFor } from "./i18n/languages.ts";
-import type { RefreshOptions } from "./ingest/refresh.ts";
+import { IdentityState } from "./identity/schedule.ts";
+import { SUBREQUEST_BUDGET, type RefreshOptions } from "./ingest/refresh.ts";
 import { ConfigErrorPage, MessagePage } from "./render/page.tsx";
 import { STYLESHEET_PATH } from "./render/style.ts";
 import { admin } from "./routes/admin.ts";
 import { RenderCache, type AppEnv } from "./routes/context.ts";
 import { feeds } from "./routes/feeds.ts";
+import { identity } from "./routes/identity.ts";
 import { pages } from "./routes/pages.tsx";
 import { status } from "./routes/status.ts";
 import { buildSite, Refresher } from "./site.ts";
@@ -70,11 +72,13 @@ export function createWorker(profileInput: unknown, options: AppOptions = {}) {
   const { site } = built;
   const refresher = new Refresher(site, options.refresh);
   const renders = new RenderCache();
+  const identityState = new IdentityState(site);
 
   app.use(async (c, next) => {
     c.set("site", site);
     c.set("refresher", refresher);
     c.set("renders", renders);
+    c.set("identity", identityState);
     const requested = c.req.query("lang");
     const lang = requested && messagesFor(requested).code === requested.toLowerCase() ? requested.toLowerCase() : site.profile.lang;
     c.set("lang", lang);
@@ -87,6 +91,7 @@ export function createWorker(profileInput: unknown, options: AppOptions = {}) {
   app.route("/", feeds);
   app.route("/", status);
   app.route("/", admin);
+  app.route("/", identity);
 
   app.notFound(async (c) => {
     const t = c.get("t");
@@ -107,12 +112,23 @@ export function createWorker(profileInput: unknown, options: AppOptions = {}) {
   return {
     app,
     fetch: app.fetch,
-    async scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext) {
+    async scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext) {
+      // Inbound rel=me verification runs in this cron only when due, on its own share of the 50 subrequests.
+      const verification = await identityState.plan(env.M2_KV, options.refresh?.now ?? new Date(controller.scheduledTime));
       ctx.waitUntil(
-        refresher.run(env.M2_KV).then((summary) => {
-          const failed = summary.sources.filter((source) => source.outcome === "failed");
-          console.log(`refresh: ${summary.sources.length} sources, ${failed.length} failed, ${summary.subrequests} subrequests, ${summary.kvWrites} KV writes`);
-        }),
+        refresher
+          .run(env.M2_KV, { budget: Math.min(options.refresh?.budget ?? SUBREQUEST_BUDGET, SUBREQUEST_BUDGET - verification.budget) })
+          .then(
+            (summary) => {
+              const failed = summary.sources.filter((source) => source.outcome === "failed");
+              console.log(`refresh: ${summary.sources.length} sources, ${failed.length} failed, ${summary.subrequests} subrequests, ${summary.kvWrites} KV writes`);
+            },
+            (error: unknown) => console.error("refresh failed:", error instanceof Error ? error.message : String(error)),
+          )
+          .then(() => verification.run(options.refresh?.fetcher))
+          .then((summary) => {
+            if (summary.reason) console.log(`verification (${summary.reason}): ${summary.checked.length} accounts, ${summary.subrequests} subrequests, ${summary.written ? 1 : 0} KV writes`);
+          }),
       );
     },
   };

@@ -12,9 +12,13 @@ describe("a home with three accounts", () => {
     const { net, profile } = threeAccountHome();
     const worker = workerFor(profile, { refresh: { fetcher: net.fetcher } });
     await runCron(worker);
+    // The feeds, then (first run: never verified) each identity account's page, for rel=me back.
     expect(net.requests.map((r) => r.url).sort()).toEqual([
+      "https://blog.camille.example/",
       "https://blog.camille.example/feed/",
+      "https://github.com/camille",
       "https://github.com/camille.atom",
+      "https://mastodon.social/@camille",
       "https://mastodon.social/@camille.rss",
     ]);
     for (const r of net.requests) expect(r.headers.get("User-Agent")).toContain(HOME);
@@ -37,7 +41,8 @@ describe("a home with three accounts", () => {
     expect(entryUrls[0]).toBe("https://mastodon.social/@camille/113555000000000003");
     expect(entryUrls).toContain("https://blog.camille.example/2026/11/pourquoi-quitter-les-silos/");
     expect(entryUrls).toContain("https://github.com/camille/m2");
-    expect(html).not.toContain("<script");
+    // The only script element is the JSON-LD data block (not executable; CSP script-src 'none').
+    expect(html.match(/<script[^>]*>/g)).toEqual(['<script type="application/ld+json">']);
     expect(html).not.toContain("onmouseover");
 
     const rss = await (await request(worker, "/feed.xml")).text();

@@ -69,6 +69,26 @@ export const SettingsSchema = v.strictObject({
   maxFeedBytes: v.optional(v.pipe(positiveInt(25_000_000), v.description("Largest feed body read, in bytes. Default: 5000000.")), 5_000_000),
 });
 
+/** A DID that Bluesky accepts for a domain handle: did:plc (base32, 24 chars) or a host-level did:web. */
+export const ATPROTO_DID = /^(did:plc:[a-z2-7]{24}|did:web:[a-z0-9-]+(\.[a-z0-9-]+)+)$/;
+
+/** The local part of `acct:<alias>@<home host>`. */
+const WEBFINGER_ALIAS = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+
+/** A fediverse (Mastodon-style) account URL, the only kind a WebFinger alias can stand for. */
+export const FEDIVERSE_ACCOUNT = /^https:\/\/[^/@\s]+\/@[A-Za-z0-9_.-]+$/;
+
+export const IndieAuthSchema = v.pipe(
+  v.strictObject({
+    metadata: v.optional(v.pipe(httpsUrl, v.description("Your IndieAuth server's metadata document: <link rel=\"indieauth-metadata\">."))),
+    authorization_endpoint: v.optional(v.pipe(httpsUrl, v.description("Legacy: the authorization endpoint, for clients that predate the metadata document."))),
+    token_endpoint: v.optional(v.pipe(httpsUrl, v.description("Legacy: the token endpoint (needs authorization_endpoint)."))),
+  }),
+  v.check((input) => input.metadata !== undefined || input.authorization_endpoint !== undefined, "expected metadata or authorization_endpoint"),
+  v.check((input) => input.token_endpoint === undefined || input.authorization_endpoint !== undefined, "token_endpoint needs authorization_endpoint"),
+  v.description("Log in to IndieWeb sites with your domain through the IndieAuth server you chose (e.g. indieauth.com or your own)."),
+);
+
 export const ProfileSchema = v.pipe(
   v.strictObject({
     $schema: v.optional(v.string()),
@@ -82,6 +102,29 @@ export const ProfileSchema = v.pipe(
       v.minLength(1, "expected at least one account"),
       v.description("Your accounts elsewhere: paste each profile URL; the feed is found for you."),
     ),
+    webfinger: v.optional(
+      v.pipe(
+        v.record(
+          v.pipe(v.string(), v.regex(WEBFINGER_ALIAS, (issue) => `expected a lowercase alias such as "camille", got ${show(issue.input)}`)),
+          v.pipe(
+            v.string(),
+            v.regex(FEDIVERSE_ACCOUNT, (issue) => `expected a fediverse account URL of the form https://host/@user, got ${show(issue.input)}`),
+          ),
+        ),
+        v.description(
+          "WebFinger aliases: acct:<alias>@<your domain> finds the fediverse account given (one of accounts[].url); several aliases may point to different accounts. Default: each fediverse account's username.",
+        ),
+      ),
+    ),
+    atproto: v.optional(
+      v.pipe(
+        v.string(),
+        v.regex(ATPROTO_DID, (issue) => `expected a DID such as "did:plc:…" (24 letters and digits) or "did:web:example.com", got ${show(issue.input)}`),
+        v.description("Your Bluesky account's DID: served at /.well-known/atproto-did so your domain can be your Bluesky handle."),
+      ),
+    ),
+    indieauth: v.optional(IndieAuthSchema),
+    pgpkey: v.optional(v.pipe(httpsUrl, v.description("URL of your public PGP key: linked with rel=\"pgpkey\"."))),
     settings: v.optional(SettingsSchema, {}),
   }),
   v.rawCheck(({ dataset, addIssue }) => {
@@ -107,6 +150,15 @@ export const ProfileSchema = v.pipe(
         } else seenIds.set(account.id, index);
       }
     });
+    const accountUrls = new Set(dataset.value.accounts.map((account) => account.url.toLowerCase()));
+    for (const [alias, target] of Object.entries(dataset.value.webfinger ?? {})) {
+      if (!accountUrls.has(target.toLowerCase())) {
+        addIssue({
+          message: `webfinger alias ${show(alias)} points to ${show(target)}, which is not one of accounts[].url`,
+          path: [{ type: "object", origin: "value", input: dataset.value, key: "webfinger", value: dataset.value.webfinger }],
+        });
+      }
+    }
   }),
 );
 
@@ -124,3 +176,4 @@ export type ProfileInput = v.InferInput<typeof ProfileSchema>;
 export type Profile = v.InferOutput<typeof ProfileSchema>;
 export type Account = v.InferOutput<typeof AccountSchema>;
 export type Settings = v.InferOutput<typeof SettingsSchema>;
+export type IndieAuth = v.InferOutput<typeof IndieAuthSchema>;

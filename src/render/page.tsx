@@ -7,7 +7,9 @@ import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
 import type { Profile } from "../config/index.ts";
 import type { Messages } from "../i18n/languages.ts";
+import type { Verification } from "../identity/verify.ts";
 import type { Item, Source } from "../model.ts";
+import { IdentityHead } from "./identity-head.tsx";
 
 export interface PageData {
   profile: Profile;
@@ -18,12 +20,14 @@ export interface PageData {
   lang: string;
   /** Path of the stylesheet, fingerprinted for long-lived caching. */
   stylesheet: string;
+  /** Inbound rel=me verdicts by source id: verified accounts get a badge. */
+  verification?: ReadonlyMap<string, Verification>;
 }
 
-/** rel tokens for an account link: `me` for identities, `authn` for login providers. */
+/** rel tokens for an account link: `me` for identities, `authn` for login providers, `atproto` for Bluesky. */
 export function relFor(source: Source): string | undefined {
   if (!source.identity) return undefined;
-  return source.authn ? "me authn" : "me";
+  return ["me", ...(source.authn ? ["authn"] : []), ...(source.service === "bluesky" ? ["atproto"] : [])].join(" ");
 }
 
 export function formatDate(iso: string, lang: string): string {
@@ -70,7 +74,7 @@ function Entry({ item, source, lang }: { item: Item; source: Source | undefined;
 }
 
 /** The home page. */
-export function ProfilePage({ profile, sources, items, t, lang, stylesheet }: PageData) {
+export function ProfilePage({ profile, sources, items, t, lang, stylesheet, verification }: PageData) {
   const byId = new Map(sources.map((source) => [source.id, source]));
   const head = (
     <>
@@ -79,6 +83,7 @@ export function ProfilePage({ profile, sources, items, t, lang, stylesheet }: Pa
       <link rel="alternate" type="application/rss+xml" title={`${profile.name} — RSS`} href="/feed.xml" />
       <link rel="alternate" type="application/atom+xml" title={`${profile.name} — Atom`} href="/atom.xml" />
       <link rel="alternate" type="application/feed+json" title={`${profile.name} — JSON Feed`} href="/feed.json" />
+      <IdentityHead profile={profile} sources={sources} lang={lang} />
     </>
   );
   return (
@@ -101,6 +106,7 @@ export function ProfilePage({ profile, sources, items, t, lang, stylesheet }: Pa
                 <a class={source.identity ? "u-url link" : "link"} rel={relFor(source)} href={source.url}>
                   <span class="link-label">{source.label}</span>
                   {source.handle && source.label !== source.handle ? <span class="link-handle">{source.handle}</span> : null}
+                  {verification?.get(source.id)?.verdict === "verified" ? <span class="verified" title={t.verifiedBadge} aria-label={t.verifiedBadge}>✓</span> : null}
                 </a>
               </li>
             ))}
@@ -118,7 +124,7 @@ export function ProfilePage({ profile, sources, items, t, lang, stylesheet }: Pa
       <footer>
         <nav aria-label={t.feeds}>
           <a href="/feed.xml">{t.feedRss}</a> · <a href="/atom.xml">{t.feedAtom}</a> · <a href="/feed.json">{t.feedJson}</a> ·{" "}
-          <a href="/opml.xml">{t.feedOpml}</a> · <a href="/status">{t.status}</a>
+          <a href="/opml.xml">{t.feedOpml}</a> · <a href="/status">{t.status}</a> · <a href="/card.vcf" type="text/vcard">{t.vcard}</a> · <a href="/qr.svg" type="image/svg+xml">{t.qr}</a>
         </nav>
       </footer>
     </Document>

@@ -3,6 +3,7 @@
  * and a cache of rendered bodies keyed by content version (render once per change, not per request).
  */
 import type { Context } from "hono";
+import type { IdentityState } from "../identity/schedule.ts";
 import type { Messages } from "../i18n/languages.ts";
 import type { Refresher, Site } from "../site.ts";
 import type { Timeline } from "../store/index.ts";
@@ -13,6 +14,8 @@ export type AppEnv = {
     site: Site;
     refresher: Refresher;
     renders: RenderCache;
+    /** Inbound rel=me verdicts (cached per isolate). */
+    identity: IdentityState;
     /** UI strings and language tag for this request. */
     t: Messages;
     lang: string;

@@ -10,15 +10,16 @@ pages.get("/", async (c) => {
   const site = c.get("site");
   const t = c.get("t");
   const lang = c.get("lang");
-  const timeline = await timelineOf(c);
-  const key = `${site.profileVersion}:${timeline.version}:/:${lang}`;
+  const [timeline, verification] = await Promise.all([timelineOf(c), c.get("identity").verdicts(c.env.M2_KV)]);
+  const verified = [...verification].filter(([, entry]) => entry.verdict === "verified").map(([id]) => id).join(".");
+  const key = `${site.profileVersion}:${timeline.version}:/:${lang}:${verified}`;
   const body = await c.get("renders").get(key, async () => {
     const items = timeline.items.slice(0, site.profile.settings.pageItems);
-    const page = <ProfilePage profile={site.profile} sources={site.sources} items={items} t={t} lang={lang} stylesheet={STYLESHEET_PATH} />;
+    const page = <ProfilePage profile={site.profile} sources={site.sources} items={items} t={t} lang={lang} stylesheet={STYLESHEET_PATH} verification={verification} />;
     return (await page.toString()) as string;
   });
   c.header("Cache-Control", "public, max-age=60");
-  c.header("ETag", etagOf(site.profileVersion, timeline.version, lang));
+  c.header("ETag", etagOf(site.profileVersion, timeline.version, lang, verified));
   c.header("Vary", "Accept-Language");
   return c.html(body);
 });

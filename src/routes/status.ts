@@ -1,7 +1,10 @@
 /** @module GET /status.json: one entry per source, for people and monitoring tools. */
 import { Hono } from "hono";
+import { verificationReport } from "../identity/hints.ts";
+import type { Verification } from "../identity/verify.ts";
+import { en, type Messages } from "../i18n/en.ts";
 import { sourceFeeds, type Site } from "../site.ts";
-import type { Timeline } from "../store/index.ts";
+import { contentHash, type Timeline } from "../store/index.ts";
 import { etagOf, timelineOf, type AppEnv } from "./context.ts";
 
 /** One source's entry on /status.json (and the /status page). */
@@ -24,7 +27,7 @@ export interface SourceReport {
   gone: boolean;
   item_count: number;
   /** The inbound rel=me verdict for identity accounts; null until checked. */
-  verification: unknown;
+  verification: ReturnType<typeof verificationReport>;
 }
 
 export interface StatusReport {
@@ -38,7 +41,12 @@ export interface StatusReport {
 const NEVER = new Date(0).toISOString();
 
 /** The status of every source, from the timeline (no other KV read). */
-export function statusReport(site: Site, timeline: Timeline): StatusReport {
+export function statusReport(
+  site: Site,
+  timeline: Timeline,
+  verification: ReadonlyMap<string, Verification> = new Map(),
+  t: Messages = en,
+): StatusReport {
   const stored = new Map(timeline.sources.map((entry) => [entry.id, entry]));
   const feeds = sourceFeeds(site, timeline);
   return {
@@ -66,7 +74,7 @@ export function statusReport(site: Site, timeline: Timeline): StatusReport {
         next_attempt: entry?.nextAttempt ?? null,
         gone: entry?.gone ?? false,
         item_count: entry?.itemCount ?? 0,
-        verification: null,
+        verification: verificationReport(verification.get(source.id), source, site.profile.url, t),
       };
     }),
   };
@@ -76,8 +84,9 @@ export const status = new Hono<AppEnv>();
 
 status.get("/status.json", async (c) => {
   const site = c.get("site");
-  const timeline = await timelineOf(c);
+  const [timeline, verification] = await Promise.all([timelineOf(c), c.get("identity").verdicts(c.env.M2_KV)]);
+  const report = statusReport(site, timeline, verification, c.get("t"));
   c.header("Cache-Control", "no-cache");
-  c.header("ETag", etagOf(site.profileVersion, timeline.version, timeline.checkedAt, "status"));
-  return c.json(statusReport(site, timeline));
+  c.header("ETag", etagOf(site.profileVersion, timeline.version, timeline.checkedAt, "status", c.get("lang"), contentHash(report.sources.map((s) => s.verification))));
+  return c.json(report);
 });

@@ -5,9 +5,12 @@
  * - `timeline`: one `Timeline`, the merged items plus every source's status: all a reader needs,
  *   so a request reads one key. It is written in one put, so a reader never sees half a refresh.
  *
+ * - `identity`: one `IdentityRecord`, the inbound rel=me verdicts of the identity accounts.
+ *
  * Keys are written only when their content changed (see `sameContent`).
  */
 import { stableHash } from "../hash.ts";
+import type { Verification } from "../identity/verify.ts";
 import type { Item } from "../model.ts";
 
 /** What m2 remembers about one source between refreshes. */
@@ -72,6 +75,24 @@ export async function readSource(kv: KVNamespace, id: string): Promise<SourceRec
 
 export async function writeSource(kv: KVNamespace, record: SourceRecord): Promise<void> {
   await kv.put(sourceKey(record.id), JSON.stringify(record));
+}
+
+/** The inbound verification of every identity account, written only when a verdict changed. */
+export interface IdentityRecord {
+  /** Hash of the home URL and the identity accounts checked: a profile change makes it stale. */
+  accounts: string;
+  /** Verdicts by `Source.id`. */
+  verdicts: Record<string, Verification>;
+}
+
+const IDENTITY_KEY = "identity";
+
+export async function readIdentity(kv: KVNamespace): Promise<IdentityRecord | null> {
+  return kv.get<IdentityRecord>(IDENTITY_KEY, "json");
+}
+
+export async function writeIdentity(kv: KVNamespace, record: IdentityRecord): Promise<void> {
+  await kv.put(IDENTITY_KEY, JSON.stringify(record));
 }
 
 /** Fields that change on every fetch without changing what anyone sees. */

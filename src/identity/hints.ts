@@ -1,0 +1,45 @@
+/**
+ * @module The one-line hint for a verdict, in the page's language: what to change, and where,
+ * so that an account links back to the home URL exactly.
+ */
+import type { Messages } from "../i18n/languages.ts";
+import type { Source } from "../model.ts";
+import type { Verification } from "./verify.ts";
+
+/** Fills `{name}` placeholders. */
+export function fill(template: string, values: Record<string, string>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
+}
+
+/** The hint for a verdict, or null when there is nothing to do. */
+export function verificationHint(verification: Verification, source: Source, home: string, t: Messages): string | null {
+  const host = URL.parse(source.url)?.hostname ?? source.url;
+  const values = { home, host, domain: new URL(home).hostname, found: verification.found ?? "", error: verification.detail.replace(/^could not read \S+: /, "") };
+  switch (verification.verdict) {
+    case "verified":
+      return null;
+    case "verified-loosely":
+      return fill(t.hintLoosely, values);
+    case "links-back-without-rel-me":
+      return fill(t.hintWithoutRelMe, values);
+    case "unreachable":
+      return fill(t.hintUnreachable, values);
+    case "no-link-back":
+      if (source.service === "github") return fill(t.hintNoLinkBackGithub, values);
+      if (source.service === "bluesky") return fill(t.hintNoLinkBackBluesky, values);
+      return fill(t.hintNoLinkBack, values);
+  }
+}
+
+/** The `verification` field of a /status.json source entry. */
+export function verificationReport(verification: Verification | undefined, source: Source, home: string, t: Messages) {
+  if (!verification) return null;
+  return {
+    verdict: verification.verdict,
+    detail: verification.detail,
+    hint: verificationHint(verification, source, home, t),
+    checked_at: verification.checked_at,
+    ...(verification.found ? { found: verification.found } : {}),
+    ...(verification.status !== undefined ? { http_status: verification.status } : {}),
+  };
+}

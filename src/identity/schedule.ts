@@ -1,0 +1,142 @@
+/**
+ * @module When and how inbound verification runs: once a day (in one cron slot) and right after
+ * the identity accounts change, on its own small subrequest budget carved out of the cron's 50,
+ * writing the `identity` KV key only when a verdict changed. Also the per-isolate cache the page
+ * and /status.json read verdicts through (KV reads stay near one per request).
+ */
+import { userAgentFor } from "../ingest/fetch.ts";
+import type { Site } from "../site.ts";
+import { contentHash, readIdentity, writeIdentity, type IdentityRecord } from "../store/index.ts";
+import { isVerifiable, verifySource, type Verification } from "./verify.ts";
+
+/** Subrequests a verification run may spend (each account: one page, up to 3 redirects). */
+export const VERIFY_BUDGET = 10;
+/** The daily slot, in minutes after midnight UTC: the first cron at or after 03:00 (crons run every 30 minutes). */
+export const DAILY_SLOT = { startMinute: 180, lengthMinutes: 30 } as const;
+const CONCURRENCY = 4;
+/** How long an isolate trusts the verdicts it read (KV itself is eventually consistent for ~60 s). */
+const CACHE_MS = 60_000;
+
+/** Hash of what a verdict depends on: the home URL and each identity account. */
+export function identityAccountsHash(site: Site): string {
+  return contentHash({ home: site.profile.url, accounts: site.sources.filter(isVerifiable).map((source) => [source.id, source.url, source.service]) });
+}
+
+/** True when `now` falls in the daily verification slot. */
+export function inDailySlot(now: Date): boolean {
+  const minute = now.getUTCHours() * 60 + now.getUTCMinutes();
+  return minute >= DAILY_SLOT.startMinute && minute < DAILY_SLOT.startMinute + DAILY_SLOT.lengthMinutes;
+}
+
+/** Why a cron run should verify now, or null when it should not. */
+export function verificationDue(site: Site, record: IdentityRecord | null, now: Date): string | null {
+  if (!site.sources.some(isVerifiable)) return null;
+  if (!record) return "never verified";
+  if (record.accounts !== identityAccountsHash(site)) return "identity accounts changed";
+  if (site.sources.some((source) => isVerifiable(source) && !record.verdicts[source.id])) return "accounts not verified yet";
+  if (inDailySlot(now)) return "daily check";
+  return null;
+}
+
+const withoutTime = (verdicts: Record<string, Verification>) =>
+  JSON.stringify(Object.entries(verdicts).map(([id, { checked_at: _at, ...rest }]) => [id, rest]));
+
+export interface VerifyRunSummary {
+  reason: string | null;
+  checked: string[];
+  subrequests: number;
+  written: boolean;
+}
+
+/** Thrown by the budgeted fetcher: the account keeps its previous verdict until the next run. */
+class BudgetSpent extends Error {}
+
+/**
+ * Verifies the identity accounts, unverified ones first, within `budget` subrequests; keeps the
+ * previous verdict of an account the budget did not reach or whose verdict did not change.
+ */
+export async function runVerification(
+  site: Site,
+  previous: IdentityRecord | null,
+  options: { now: Date; budget: number; fetcher?: typeof fetch },
+): Promise<{ record: IdentityRecord; changed: boolean; summary: Omit<VerifyRunSummary, "reason" | "written"> }> {
+  const fetcher = options.fetcher ?? fetch;
+  let subrequests = 0;
+  const budgeted: typeof fetch = (input, init) => {
+    if (subrequests >= options.budget) return Promise.reject(new BudgetSpent("subrequest budget spent"));
+    subrequests++;
+    return fetcher(input, init);
+  };
+  const hash = identityAccountsHash(site);
+  // After a profile change every verdict is stale: an account keeps its id when its URL changes.
+  const verdicts: Record<string, Verification> = previous?.accounts === hash ? { ...previous.verdicts } : {};
+  const targets = site.sources.filter(isVerifiable).sort((a, b) => Number(Boolean(verdicts[a.id])) - Number(Boolean(verdicts[b.id])));
+  const checked: string[] = [];
+  let next = 0;
+  const userAgent = userAgentFor(site.profile.url);
+  const workers = Array.from({ length: Math.min(CONCURRENCY, targets.length) }, async () => {
+    while (next < targets.length && subrequests < options.budget) {
+      const source = targets[next++]!;
+      const verification = await verifySource(source, site.profile.url, {
+        userAgent,
+        timeoutMs: site.profile.settings.fetchTimeoutSeconds * 1000,
+        fetcher: budgeted,
+        now: options.now,
+      });
+      if (verification.detail.includes("subrequest budget spent")) continue;
+      checked.push(source.id);
+      const before = verdicts[source.id];
+      verdicts[source.id] = before && withoutTime({ x: before }) === withoutTime({ x: verification }) ? before : verification;
+    }
+  });
+  await Promise.all(workers);
+  // Verdicts of accounts no longer in the profile are dropped; the order follows the profile.
+  const ordered: Record<string, Verification> = {};
+  for (const source of site.sources) if (verdicts[source.id]) ordered[source.id] = verdicts[source.id]!;
+  const record: IdentityRecord = { accounts: hash, verdicts: ordered };
+  const changed = !previous || previous.accounts !== hash || withoutTime(previous.verdicts) !== withoutTime(ordered);
+  return { record, changed, summary: { checked, subrequests } };
+}
+
+/** The verdicts one Worker serves and the cron that refreshes them. */
+export class IdentityState {
+  private readonly site: Site;
+  private cached: { record: IdentityRecord | null; at: number } | undefined;
+
+  constructor(site: Site) {
+    this.site = site;
+  }
+
+  /** The stored record, read from KV at most once a minute per isolate. */
+  async record(kv: KVNamespace): Promise<IdentityRecord | null> {
+    if (!this.site.sources.some(isVerifiable)) return null;
+    const now = Date.now();
+    if (this.cached && now - this.cached.at < CACHE_MS) return this.cached.record;
+    const record = await readIdentity(kv);
+    this.cached = { record, at: now };
+    return record;
+  }
+
+  /** Verdicts by source id that still describe the current accounts. */
+  async verdicts(kv: KVNamespace): Promise<ReadonlyMap<string, Verification>> {
+    const record = await this.record(kv);
+    if (!record || record.accounts !== identityAccountsHash(this.site)) return new Map();
+    return new Map(Object.entries(record.verdicts));
+  }
+
+  /** Reads the record once and says whether this cron run verifies, and with how many subrequests. */
+  async plan(kv: KVNamespace, now: Date): Promise<{ budget: number; run: (fetcher?: typeof fetch) => Promise<VerifyRunSummary> }> {
+    const previous = await readIdentity(kv);
+    const reason = verificationDue(this.site, previous, now);
+    if (!reason) return { budget: 0, run: async () => ({ reason: null, checked: [], subrequests: 0, written: false }) };
+    return {
+      budget: VERIFY_BUDGET,
+      run: async (fetcher) => {
+        const { record, changed, summary } = await runVerification(this.site, previous, { now, budget: VERIFY_BUDGET, ...(fetcher ? { fetcher } : {}) });
+        if (changed) await writeIdentity(kv, record);
+        this.cached = { record, at: Date.now() };
+        return { reason, ...summary, written: changed };
+      },
+    };
+  }
+}
