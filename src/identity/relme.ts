@@ -97,17 +97,21 @@ export function judgeLinkBack(html: string, home: string): LinkBack {
   return { verdict: "no-link-back" };
 }
 
-/** True when plain text mentions the home URL, with or without scheme and trailing slash. */
-export function mentions(text: string, home: string): boolean {
+/** The home URL as plain text mentions it, with or without scheme and trailing slash; the exact string, or undefined. */
+export function mentionOf(text: string, home: string): string | undefined {
   const key = looseKey(home).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  return new RegExp(`(^|[^a-z0-9.-])(https?://)?${key}(/|[^a-z0-9/_-]|$)`, "i").test(text);
+  // Not part of a longer host or path: "camille.example.org" and "camille.example/blog" do not count.
+  const match = new RegExp(`(?<![a-z0-9.@/-])((?:https?://)?${key}/*)(?![a-z0-9_-]|[./][a-z0-9])`, "i").exec(text);
+  return match?.[1];
+}
+
+export function mentions(text: string, home: string): boolean {
+  return mentionOf(text, home) !== undefined;
 }
 
 /** The exact home URL in plain text (Bluesky descriptions): `verified`, `verified-loosely` or `no-link-back`. */
 export function judgeText(text: string, home: string): LinkBack {
-  if (text.toLowerCase().includes(home.toLowerCase())) return { verdict: "verified" };
-  const key = looseKey(home).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  const found = new RegExp(`(https?://)?${key}/*`, "i").exec(text)?.[0];
-  if (found && mentions(text, home)) return { verdict: "verified-loosely", found };
-  return { verdict: "no-link-back" };
+  const found = mentionOf(text, home);
+  if (!found) return { verdict: "no-link-back" };
+  return found.toLowerCase() === home.toLowerCase() ? { verdict: "verified" } : { verdict: "verified-loosely", found };
 }
