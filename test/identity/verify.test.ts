@@ -1,0 +1,183 @@
+/**
+ * Inbound verification through the Worker: fixture account pages produce their verdicts on the
+ * cron, /status.json shows them with a hint in the page's language, the page badges verified
+ * accounts, and verification runs only when due, within its budget, writing KV only on change.
+ */
+import { describe, expect, it } from "vitest";
+import { buildSite, type Site } from "../../src/site.ts";
+import { IdentityState, VERIFY_BUDGET, inDailySlot, runVerification } from "../../src/identity/schedule.ts";
+import blogWithoutRelMe from "../fixtures/identity/blog-without-rel-me.html?raw";
+import blueskyOtherHandle from "../fixtures/identity/bluesky-profile-other-handle.json?raw";
+import blueskyProfile from "../fixtures/identity/bluesky-profile.json?raw";
+import githubTrailingSlash from "../fixtures/identity/github-trailing-slash.html?raw";
+import mastodonExact from "../fixtures/identity/mastodon-exact.html?raw";
+import { env, fakeNet, profileWith, request, runCron, workerFor, type Route } from "../helpers.ts";
+
+const html = (body: string): Route => new Response(body, { headers: { "Content-Type": "text/html; charset=utf-8" } });
+const json = (body: string): Route => new Response(body, { headers: { "Content-Type": "application/json" } });
+
+const BLUESKY_API = "https://public.api.bsky.app/xrpc/app.bsky.actor.getProfile?actor=";
+
+function fixtureHome() {
+  const net = fakeNet({
+    "https://mastodon.social/@camille": html(mastodonExact),
+    "https://github.com/camille": html(githubTrailingSlash),
+    "https://blog.camille.example/": html(blogWithoutRelMe),
+    "https://gone.example/camille": new Response("Not Found", { status: 404, statusText: "Not Found" }),
+    [`${BLUESKY_API}camille.example`]: json(blueskyProfile),
+  });
+  const profile = profileWith([
+    { url: "https://mastodon.social/@camille" },
+    { url: "https://github.com/camille" },
+    { url: "https://blog.camille.example/", label: "Blog" },
+    { url: "https://gone.example/camille", label: "Old site" },
+    { url: "https://bsky.app/profile/camille.example" },
+    { url: "https://www.linkedin.com/in/camille", identity: false },
+    { url: "mailto:bonjour@camille.example" },
+  ]);
+  return { net, profile };
+}
+
+type StatusJson = { sources: { id: string; verification: { verdict: string; detail: string; hint: string | null; checked_at: string; found?: string; http_status?: number } | null }[] };
+
+const NOT_IN_SLOT = new Date("2026-11-28T12:00:00Z");
+const IN_SLOT = new Date("2026-11-29T03:00:00Z");
+
+describe("inbound verification", () => {
+  it("gives each fixture account its verdict, with a hint in the page's language", async () => {
+    const { net, profile } = fixtureHome();
+    const worker = workerFor(profile, { refresh: { fetcher: net.fetcher, now: NOT_IN_SLOT } });
+    await runCron(worker);
+    const pages = net.requests.filter((r) => !/\.(rss|atom)$|\/rss$|\/feed\//.test(r.url));
+    for (const page of pages) {
+      expect(page.headers.get("Accept"), page.url).toMatch(page.url.startsWith(BLUESKY_API) ? /^application\/json/ : /^text\/html/);
+    }
+
+    const status = (await (await request(worker, "/status.json")).json()) as StatusJson;
+    const byId = Object.fromEntries(status.sources.map((s) => [s.id, s.verification]));
+    expect(byId.mastodon).toMatchObject({ verdict: "verified", hint: null, checked_at: NOT_IN_SLOT.toISOString() });
+    expect(byId.github).toMatchObject({
+      verdict: "verified-loosely",
+      found: "https://camille.example",
+      hint: "Remplacez https://camille.example par exactement https://camille.example/ sur github.com",
+    });
+    expect(byId.blog).toMatchObject({ verdict: "links-back-without-rel-me", hint: expect.stringContaining("sans rel=me") });
+    expect(byId["old-site"]).toMatchObject({ verdict: "unreachable", http_status: 404, detail: expect.stringContaining("HTTP 404") });
+    expect(byId.bluesky).toMatchObject({ verdict: "verified", detail: expect.stringContaining("handle is the home domain") });
+    expect(byId.linkedin).toBeNull();
+    expect(byId.email).toBeNull();
+
+    const english = (await (await request(worker, "/status.json?lang=en")).json()) as StatusJson;
+    expect(english.sources.find((s) => s.id === "github")!.verification!.hint).toBe(
+      "Replace https://camille.example with exactly https://camille.example/ on github.com",
+    );
+  });
+
+  it("says no-link-back with a service-specific hint, and reads Bluesky descriptions", async () => {
+    const { net } = fixtureHome();
+    net.set("https://mastodon.social/@camille", html("<html><head><title>x</title></head><body></body></html>"));
+    net.set(`${BLUESKY_API}camille.bsky.social`, json(blueskyOtherHandle));
+    const profile = profileWith([{ url: "https://mastodon.social/@camille" }, { url: "https://bsky.app/profile/camille.bsky.social" }], { lang: "en" });
+    const worker = workerFor(profile, { refresh: { fetcher: net.fetcher, now: NOT_IN_SLOT } });
+    await runCron(worker);
+    const status = (await (await request(worker, "/status.json")).json()) as StatusJson;
+    expect(status.sources[0]!.verification).toMatchObject({ verdict: "no-link-back", hint: "Add https://camille.example/ to a profile field on mastodon.social" });
+    expect(status.sources[1]!.verification).toMatchObject({ verdict: "verified-loosely", found: "camille.example" });
+    const french = (await (await request(worker, "/status.json?lang=fr")).json()) as StatusJson;
+    expect(french.sources[0]!.verification!.hint).toBe("Ajoutez https://camille.example/ à un champ de profil sur mastodon.social");
+  });
+
+  it("shows a badge next to verified account links only", async () => {
+    const { net, profile } = fixtureHome();
+    const worker = workerFor(profile, { refresh: { fetcher: net.fetcher, now: NOT_IN_SLOT } });
+    const before = await (await request(worker, "/")).text();
+    expect(before).not.toContain('class="verified"');
+    await runCron(worker);
+    const page = await (await request(worker, "/")).text();
+    const badged = [...page.matchAll(/<a [^>]*href="([^"]+)"[^>]*>(?:(?!<\/a>)[\s\S])*class="verified"/g)].map((m) => m[1]);
+    expect(badged).toEqual(["https://mastodon.social/@camille", "https://bsky.app/profile/camille.example"]);
+  });
+
+  it("runs after a profile change and in the daily slot only, never re-fetching in between", async () => {
+    const { net, profile } = fixtureHome();
+    const pageRequests = () => net.requests.filter((r) => r.url === "https://github.com/camille").length;
+    await runCron(workerFor(profile, { refresh: { fetcher: net.fetcher, now: NOT_IN_SLOT } }));
+    expect(pageRequests()).toBe(1);
+    await runCron(workerFor(profile, { refresh: { fetcher: net.fetcher, now: new Date("2026-11-28T12:30:00Z") } }));
+    expect(pageRequests()).toBe(1);
+    await runCron(workerFor(profile, { refresh: { fetcher: net.fetcher, now: IN_SLOT } }));
+    expect(pageRequests()).toBe(2);
+    const changed = profileWith([...profile.accounts, { url: "https://codeberg.org/camille", label: "Codeberg" }]);
+    await runCron(workerFor(changed, { refresh: { fetcher: net.fetcher, now: new Date("2026-11-29T09:00:00Z") } }));
+    expect(pageRequests()).toBe(3);
+    expect(inDailySlot(new Date("2026-11-29T03:29:59Z"))).toBe(true);
+    expect(inDailySlot(new Date("2026-11-29T03:30:00Z"))).toBe(false);
+  });
+});
+
+function siteOf(profile: unknown): Site {
+  const built = buildSite(profile);
+  if (!built.ok) throw new Error(built.problems.join("\n"));
+  return built.site;
+}
+
+/** The test KV, counting writes. */
+function countingKv() {
+  const kv = env.M2_KV;
+  const counter = { puts: 0, gets: 0 };
+  const wrapped = {
+    get: (...args: Parameters<KVNamespace["get"]>) => {
+      counter.gets++;
+      return (kv.get as (...a: unknown[]) => unknown)(...args);
+    },
+    put: (...args: Parameters<KVNamespace["put"]>) => {
+      counter.puts++;
+      return kv.put(...args);
+    },
+  } as unknown as KVNamespace;
+  return { kv: wrapped, counter };
+}
+
+describe("verification storage and budget", () => {
+  it("writes the identity key once, then not at all while no verdict changes", async () => {
+    const { net, profile } = fixtureHome();
+    const state = new IdentityState(siteOf(profile));
+    const { kv, counter } = countingKv();
+    const first = await (await state.plan(kv, NOT_IN_SLOT)).run(net.fetcher);
+    expect(first).toMatchObject({ reason: "never verified", written: true });
+    expect(counter.puts).toBe(1);
+    const quiet = await (await state.plan(kv, new Date("2026-11-28T12:30:00Z"))).run(net.fetcher);
+    expect(quiet).toEqual({ reason: null, checked: [], subrequests: 0, written: false });
+    const daily = await (await state.plan(kv, IN_SLOT)).run(net.fetcher);
+    expect(daily).toMatchObject({ reason: "daily check", written: false });
+    expect(daily.checked).toHaveLength(5);
+    expect(counter.puts).toBe(1);
+    net.set("https://github.com/camille", html(mastodonExact));
+    const fixed = await (await new IdentityState(siteOf(profile)).plan(kv, new Date("2026-11-30T03:00:00Z"))).run(net.fetcher);
+    expect(fixed).toMatchObject({ written: true });
+    expect(counter.puts).toBe(2);
+    expect((await new IdentityState(siteOf(profile)).verdicts(kv)).get("github")).toMatchObject({ verdict: "verified", checked_at: "2026-11-30T03:00:00.000Z" });
+  });
+
+  it("spends at most its budget, unverified accounts first, and finishes on later runs", async () => {
+    const accounts = Array.from({ length: 14 }, (_, i) => ({ url: `https://site${i}.example/`, label: `Site ${i}` }));
+    const net = fakeNet(Object.fromEntries(accounts.map((a) => [a.url, html(mastodonExact)])));
+    const site = siteOf(profileWith(accounts));
+    const first = await runVerification(site, null, { now: NOT_IN_SLOT, budget: VERIFY_BUDGET, fetcher: net.fetcher });
+    expect(first.summary.subrequests).toBe(VERIFY_BUDGET);
+    expect(Object.keys(first.record.verdicts)).toHaveLength(VERIFY_BUDGET);
+    const second = await runVerification(site, first.record, { now: NOT_IN_SLOT, budget: VERIFY_BUDGET, fetcher: net.fetcher });
+    expect(second.summary.checked.slice(0, 4).sort()).toEqual(["site-10", "site-11", "site-12", "site-13"]);
+    expect(Object.keys(second.record.verdicts)).toHaveLength(14);
+    expect(net.requests).toHaveLength(2 * VERIFY_BUDGET);
+  });
+
+  it("leaves the feeds 40 of the cron's 50 subrequests when verification is due", async () => {
+    const accounts = Array.from({ length: 45 }, (_, i) => ({ url: `https://site${i}.example/`, feed: `https://site${i}.example/feed.xml`, label: `Site ${i}` }));
+    const net = fakeNet();
+    await runCron(workerFor(profileWith(accounts), { refresh: { fetcher: net.fetcher, now: NOT_IN_SLOT } }));
+    const feeds = net.requests.filter((r) => r.url.endsWith("/feed.xml")).length;
+    expect(feeds).toBe(40);
+    expect(net.requests.length - feeds).toBe(VERIFY_BUDGET);
+  });
+});
