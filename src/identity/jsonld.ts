@@ -7,7 +7,8 @@ import type { Source } from "../model.ts";
 
 export function personJsonLd(profile: Profile, sources: readonly Source[]): Record<string, unknown> {
   const sameAs = sources.filter((source) => source.identity && /^https?:/.test(source.url)).map((source) => source.url);
-  const email = sources.find((source) => source.url.startsWith("mailto:"))?.url;
+  const mailto = sources.find((source) => source.url.startsWith("mailto:"))?.url;
+  const email = mailto ? decodeURIComponent(new URL(mailto).pathname) : undefined;
   return {
     "@context": "https://schema.org",
     "@type": "Person",

@@ -68,7 +68,13 @@ export function resolveResource(resource: string, profile: Profile, sources: Sou
   if (acct) {
     const [, local, host] = acct;
     if (host!.toLowerCase() !== home.host.toLowerCase()) return undefined;
-    return aliases.get(decodeURIComponent(local!).toLowerCase());
+    let name: string;
+    try {
+      name = decodeURIComponent(local!);
+    } catch {
+      return undefined;
+    }
+    return aliases.get(name.toLowerCase());
   }
   const url = URL.parse(resource);
   if (!url) return undefined;

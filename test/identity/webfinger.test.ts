@@ -68,7 +68,7 @@ describe("GET /.well-known/webfinger", () => {
 
   it("answers 404 for unknown aliases and other domains", async () => {
     const worker = workerFor(profile);
-    for (const resource of ["acct:nobody@camille.example", "acct:camille@elsewhere.example", "https://camille.example/about"]) {
+    for (const resource of ["acct:nobody@camille.example", "acct:%E0%A4%A@camille.example", "acct:camille@elsewhere.example", "https://camille.example/about"]) {
       const response = await request(worker, `/.well-known/webfinger?resource=${encodeURIComponent(resource)}`);
       expect(response.status, resource).toBe(404);
     }
