@@ -4,7 +4,9 @@
  * fediverse account; and the page carries authn, atproto and pgpkey rels and identity metadata.
  */
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { parse } from "parse5";
 import { describe, expect, it } from "vitest";
+import { pageLinks, relTokens } from "../../src/identity/relme.ts";
 import { mastodonVerifies } from "../../src/identity/verify.ts";
 import { resolveSources } from "../../src/sources/index.ts";
 import { validateProfile } from "../../src/config/index.ts";
@@ -35,7 +37,32 @@ function servedBy(worker: Worker): typeof fetch {
   }) as typeof fetch;
 }
 
+type Html5Node = { nodeName: string; attrs?: { name: string; value: string }[]; childNodes?: Html5Node[]; content?: Html5Node };
+
+/** rel=me hrefs as an HTML5 parser (parse5, what Nokogiri::HTML5 implements) finds them. */
+function html5RelMeHrefs(html: string): string[] {
+  const hrefs: string[] = [];
+  const walk = (node: Html5Node) => {
+    if (node.nodeName === "a" || node.nodeName === "link") {
+      const attr = (name: string) => node.attrs?.find((a) => a.name === name)?.value;
+      const href = attr("href");
+      if (href !== undefined && relTokens(attr("rel")).includes("me")) hrefs.push(href);
+    }
+    for (const child of node.childNodes ?? []) walk(child);
+    if (node.content) walk(node.content);
+  };
+  walk(parse(html) as unknown as Html5Node);
+  return hrefs;
+}
+
 describe("our page, as Mastodon verifies it", () => {
+  it("is read the same by an HTML5 parser and by ours", async () => {
+    const html = await (await request(workerFor(profile), "/")).text();
+    const ours = pageLinks(html).links.filter((link) => link.rels.includes("me")).map((link) => link.href);
+    expect(html5RelMeHrefs(html)).toEqual(ours);
+    expect(ours).toEqual(expect.arrayContaining(["https://mastodon.social/@camille", "https://Piaille.fr/@Camille_Ex"]));
+  });
+
   it("links back to every fediverse account by Mastodon's exact rule", async () => {
     const worker = workerFor(profile);
     const checked = validateProfile(profile);
