@@ -126,7 +126,14 @@ export class IdentityState {
 
   /** Reads the record once and says whether this cron run verifies, and with how many subrequests. */
   async plan(kv: KVNamespace, now: Date): Promise<{ budget: number; run: (fetcher?: typeof fetch) => Promise<VerifyRunSummary> }> {
-    const previous = await readIdentity(kv);
+    let previous: IdentityRecord | null;
+    try {
+      previous = await readIdentity(kv);
+    } catch (error) {
+      // The feeds must still refresh: verification waits for a cron that can read KV.
+      console.error("verification skipped, KV read failed:", error instanceof Error ? error.message : String(error));
+      return { budget: 0, run: async () => ({ reason: null, checked: [], subrequests: 0, written: false }) };
+    }
     const reason = verificationDue(this.site, previous, now);
     if (!reason) return { budget: 0, run: async () => ({ reason: null, checked: [], subrequests: 0, written: false }) };
     return {
@@ -134,6 +141,7 @@ export class IdentityState {
       run: async (fetcher) => {
         const { record, changed, summary } = await runVerification(this.site, previous, { now, budget: VERIFY_BUDGET, ...(fetcher ? { fetcher } : {}) });
         if (changed) await writeIdentity(kv, record);
+        // Only this isolate sees the new verdicts at once; others within a minute (their cache, KV's own delay).
         this.cached = { record, at: Date.now() };
         return { reason, ...summary, written: changed };
       },

@@ -159,6 +159,14 @@ describe("verification storage and budget", () => {
     expect((await new IdentityState(siteOf(profile)).verdicts(kv)).get("github")).toMatchObject({ verdict: "verified", checked_at: "2026-11-30T03:00:00.000Z" });
   });
 
+  it("stands aside when KV cannot be read, so the feeds still get the whole budget", async () => {
+    const { profile } = fixtureHome();
+    const broken = { get: () => Promise.reject(new Error("KV down")) } as unknown as KVNamespace;
+    const plan = await new IdentityState(siteOf(profile)).plan(broken, NOT_IN_SLOT);
+    expect(plan.budget).toBe(0);
+    expect(await plan.run()).toMatchObject({ reason: null, subrequests: 0 });
+  });
+
   it("spends at most its budget, unverified accounts first, and finishes on later runs", async () => {
     const accounts = Array.from({ length: 14 }, (_, i) => ({ url: `https://site${i}.example/`, label: `Site ${i}` }));
     const net = fakeNet(Object.fromEntries(accounts.map((a) => [a.url, html(mastodonExact)])));
