@@ -5,6 +5,7 @@
 import Parser from "rss-parser";
 import * as v from "valibot";
 import { repairXml } from "./decode.ts";
+import { parseLenient } from "./lenient.ts";
 
 /** One entry as the feed gave it, before normalisation. Strings are untrusted. */
 export interface RawItem {
@@ -35,6 +36,8 @@ export interface ParsedFeed {
   base?: string;
   lang?: string;
   items: RawItem[];
+  /** Set when the strict parser refused the document and the lenient pass read it: why. */
+  lenient?: string;
 }
 
 /** A feed that cannot be read; `message` is shown on /status as is. */
@@ -165,8 +168,12 @@ async function parseXml(text: string): Promise<ParsedFeed> {
   try {
     feed = await rssParser.parseString(xml);
   } catch (error) {
-    const reason = (error as Error).message.split("\n")[0];
-    if (/Feed not recognized/i.test(reason ?? "")) throw new FeedError("not an RSS, Atom or JSON feed");
+    const reason = (error as Error).message.split("\n")[0] ?? "";
+    // rss-parser is strict where readers are not (undeclared prefixes, DTD entities, <rss> without
+    // version, one invalid Atom date): a second, forgiving pass keeps such feeds readable.
+    const lenient = parseLenient(xml);
+    if (lenient) return { ...lenient, lenient: reason };
+    if (/Feed not recognized/i.test(reason)) throw new FeedError("not an RSS, Atom or JSON feed");
     throw new FeedError(`the XML could not be read (${reason})`);
   }
   const format = /^\s*(?:<\?xml[^>]*>\s*)?(?:<!--[\s\S]*?-->\s*)*<feed\b/.test(xml) ? "atom" : "rss";
@@ -182,7 +189,11 @@ async function parseXml(text: string): Promise<ParsedFeed> {
 
 const JsonAuthor = v.looseObject({ name: v.optional(v.string()), url: v.optional(v.string()) });
 const JsonFeedSchema = v.looseObject({
-  version: v.pipe(v.string(), v.startsWith("https://jsonfeed.org/version/1", "not a JSON Feed (version must be https://jsonfeed.org/version/1 or /1.1)")),
+  // The spec says https://jsonfeed.org/version/1 or /1.1; http:// and a bare "1.1" are seen in the wild.
+  version: v.pipe(
+    v.string(),
+    v.regex(/^(?:https?:\/\/jsonfeed\.org\/version\/)?1(?:\.\d+)?\/?$/, "not a JSON Feed (version must be https://jsonfeed.org/version/1 or /1.1)"),
+  ),
   title: v.optional(v.string()),
   home_page_url: v.optional(v.string()),
   language: v.optional(v.string()),

@@ -116,8 +116,10 @@ async function ingest(
   if (outcome.kind === "not-modified") return { record: healthy, outcome: "not-modified", newItems: 0 };
 
   let fresh: Item[];
+  let lenient: string | undefined;
   try {
     const parsed = await parseFeed(decodeFeed(outcome.body, outcome.contentType));
+    lenient = parsed.lenient;
     const previousById = new Map(previous.items.map((item) => [item.id, item]));
     fresh = normalise(parsed, { source, feedUrl: outcome.url, now, previous: previousById }, profile.settings.itemsPerSource);
   } catch (error) {
@@ -131,7 +133,8 @@ async function ingest(
     healthy.warning = `the feed returned no items; kept ${previous.items.length} earlier ones`;
     return { record: healthy, outcome: "unchanged", newItems: 0 };
   }
-  delete healthy.warning;
+  if (lenient) healthy.warning = `the feed is not well-formed XML (${lenient}); read leniently`;
+  else delete healthy.warning;
   const knownIds = new Set(previous.items.map((item) => item.id));
   const newItems = fresh.filter((item) => !knownIds.has(item.id)).length;
   // The feed shows a window of recent posts; older ones stay as history, up to the cap.

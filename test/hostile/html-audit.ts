@@ -30,8 +30,10 @@ export function isScriptUrl(value: string): boolean {
 
 function walk(node: Node, visit: (element: Element) => void): void {
   if ("tagName" in node) visit(node);
-  const children = "content" in node && node.nodeName === "template" ? (node.content as unknown as Node).childNodes : undefined;
-  for (const child of [...(("childNodes" in node ? node.childNodes : []) as Node[]), ...((children ?? []) as Node[])]) walk(child, visit);
+  // A <template>'s children live in its content fragment, not in childNodes.
+  const template = "content" in node ? (node.content as { childNodes: Node[] }).childNodes : [];
+  const children = "childNodes" in node ? (node.childNodes as Node[]) : [];
+  for (const child of [...children, ...template]) walk(child, visit);
 }
 
 /** Every problem in an HTML document or fragment, as readable strings (empty when clean). */

@@ -1,0 +1,122 @@
+/**
+ * @module The lenient second pass: when rss-parser rejects a document (no `version` on `<rss>`, an
+ * undeclared namespace prefix, a DTD entity, an invalid date in one Atom entry, a truncated
+ * file…), read it again with htmlparser2's forgiving XML mode and pick the usual elements by
+ * local name. Returns undefined when the document is not a feed at all.
+ */
+import { DomUtils, ElementType, parseDocument } from "htmlparser2";
+import type { Element } from "domhandler";
+import type { ParsedFeed, RawItem } from "./parse.ts";
+
+const FEED_ROOTS = new Set(["rss", "rdf", "feed", "channel"]);
+
+/** `content:encoded` → `encoded`, `RSS` → `rss`. */
+function localName(element: Element): string {
+  const name = element.name.toLowerCase();
+  return name.slice(name.indexOf(":") + 1);
+}
+
+function children(element: Element): Element[] {
+  return element.children.filter((child): child is Element => ElementType.isTag(child));
+}
+
+function childrenNamed(element: Element, ...names: string[]): Element[] {
+  return children(element).filter((child) => names.includes(localName(child)) || names.includes(child.name.toLowerCase()));
+}
+
+function text(element: Element | undefined): string | undefined {
+  if (!element) return undefined;
+  const value = DomUtils.textContent(element).trim();
+  return value === "" ? undefined : value;
+}
+
+function firstText(element: Element, ...names: string[]): string | undefined {
+  for (const name of names) {
+    for (const child of childrenNamed(element, name)) {
+      const value = text(child);
+      if (value !== undefined) return value;
+    }
+  }
+  return undefined;
+}
+
+/** Atom content: `type="xhtml"` holds markup (a div), anything else holds (escaped) text. */
+function contentOf(element: Element | undefined): string | undefined {
+  if (!element) return undefined;
+  if ((element.attribs.type ?? "").toLowerCase() === "xhtml") {
+    const inner = DomUtils.getInnerHTML(element, { xmlMode: true }).trim();
+    return inner === "" ? undefined : inner;
+  }
+  return text(element);
+}
+
+function linkOf(item: Element): string | undefined {
+  const links = childrenNamed(item, "link");
+  const alternate = links.find((link) => link.attribs.href && (link.attribs.rel ?? "alternate") === "alternate");
+  return alternate?.attribs.href ?? links.map((link) => text(link)).find((value) => value !== undefined) ?? links[0]?.attribs.href;
+}
+
+function authorOf(item: Element): { author?: string; authorUrl?: string } {
+  const creator = firstText(item, "dc:creator", "creator");
+  if (creator) return { author: creator };
+  const author = childrenNamed(item, "author")[0];
+  if (!author) return {};
+  const name = firstText(author, "name");
+  return name ? { author: name, authorUrl: firstText(author, "uri", "url") } : { author: text(author) };
+}
+
+function itemOf(item: Element): RawItem {
+  const enclosure = childrenNamed(item, "enclosure")[0] ?? childrenNamed(item, "link").find((link) => link.attribs.rel === "enclosure");
+  const enclosureUrl = enclosure?.attribs.url ?? enclosure?.attribs.href;
+  const length = Number(enclosure?.attribs.length);
+  const content = childrenNamed(item, "content:encoded", "encoded")[0] ?? childrenNamed(item, "content")[0];
+  const summary = childrenNamed(item, "description", "summary")[0];
+  const html = contentOf(content) ?? contentOf(summary);
+  const image = childrenNamed(item, "media:thumbnail", "itunes:image")[0];
+  return {
+    id: firstText(item, "guid", "id") ?? item.attribs["rdf:about"],
+    link: linkOf(item),
+    title: firstText(item, "title"),
+    html,
+    summaryHtml: content ? contentOf(summary) : undefined,
+    published: firstText(item, "pubdate", "published", "issued", "dc:date", "date", "created"),
+    updated: firstText(item, "updated", "modified", "dcterms:modified"),
+    ...authorOf(item),
+    image: image?.attribs.url ?? image?.attribs.href,
+    enclosure: enclosureUrl ? { url: enclosureUrl, type: enclosure?.attribs.type, length: length > 0 ? length : undefined } : undefined,
+    lang: firstText(item, "dc:language", "language") ?? item.attribs["xml:lang"],
+    tags: childrenNamed(item, "category", "dc:subject", "subject")
+      .map((category) => text(category) ?? category.attribs.term ?? category.attribs.label)
+      .filter((tag): tag is string => tag !== undefined && tag.trim() !== ""),
+  };
+}
+
+/** True when the text ends inside the feed: its root element was never closed. */
+function truncated(xml: string): boolean {
+  return !/<\/(?:[\w-]+:)?(?:rss|rdf|feed|channel)\s*>\s*(?:<!--[\s\S]*?-->\s*)*$/i.test(xml);
+}
+
+/**
+ * Reads what can be read. A truncated document keeps its complete items only (the last one may
+ * be cut in the middle, so it is dropped).
+ *
+ * @example
+ * parseLenient('<rss><channel><item><title>A</title></item></channel></rss>')?.items[0]?.title // "A"
+ */
+export function parseLenient(xml: string): ParsedFeed | undefined {
+  const document = parseDocument(xml, { xmlMode: true, decodeEntities: true, recognizeCDATA: true });
+  const root = children(document as unknown as Element).find((element) => FEED_ROOTS.has(localName(element)));
+  if (!root) return undefined;
+  const format = localName(root) === "feed" ? "atom" : "rss";
+  const channel = localName(root) === "channel" ? root : (childrenNamed(root, "channel")[0] ?? root);
+  const items = DomUtils.findAll((element) => ["item", "entry"].includes(localName(element)), root.children);
+  if (truncated(xml) && items.length > 0) items.pop();
+  return {
+    format,
+    title: firstText(channel, "title"),
+    link: linkOf(channel),
+    base: root.attribs["xml:base"],
+    lang: firstText(channel, "language", "dc:language") ?? root.attribs["xml:lang"],
+    items: items.map(itemOf),
+  };
+}
