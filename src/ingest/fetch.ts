@@ -18,6 +18,8 @@ export interface FetchOptions {
   validators?: Validators;
   /** Injected for tests and benchmarks; the global fetch by default. */
   fetcher?: typeof fetch;
+  /** The clock Retry-After dates are read against (ms since the epoch); Date.now() by default. */
+  now?: number;
 }
 
 export type FetchOutcome =
@@ -44,7 +46,30 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   return Math.min(Math.max(0, Math.round(seconds)), 7 * 24 * 3600);
 }
 
-async function readCapped(response: Response, maxBytes: number): Promise<Uint8Array | "too-large"> {
+/**
+ * Settles with `promise`, or rejects when `signal` aborts first. The runtime's fetch honours the
+ * signal itself; this also bounds a fetcher or a body stream that does not (a server that sends
+ * headers, then nothing).
+ */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+async function readCapped(response: Response, maxBytes: number, signal: AbortSignal): Promise<Uint8Array | "too-large"> {
   const declared = Number(response.headers.get("content-length"));
   if (Number.isFinite(declared) && declared > maxBytes) {
     await response.body?.cancel();
@@ -55,7 +80,14 @@ async function readCapped(response: Response, maxBytes: number): Promise<Uint8Ar
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await untilAborted(reader.read(), signal);
+    } catch (error) {
+      reader.cancel().catch(() => {});
+      throw error;
+    }
+    const { done, value } = chunk;
     if (done) break;
     total += value.byteLength;
     if (total > maxBytes) {
@@ -76,7 +108,7 @@ async function readCapped(response: Response, maxBytes: number): Promise<Uint8Ar
 
 function errorMessage(error: unknown, timeoutMs: number): string {
   const name = (error as Error)?.name;
-  if (name === "TimeoutError" || name === "AbortError") return `no answer within ${Math.round(timeoutMs / 1000)} s`;
+  if (name === "TimeoutError" || name === "AbortError") return `no complete answer within ${Math.round(timeoutMs / 1000)} s`;
   return `could not connect (${(error as Error)?.message ?? String(error)})`;
 }
 
@@ -105,7 +137,7 @@ export async function politeFetch(url: string, options: FetchOptions): Promise<F
         if (options.validators?.lastModified) headers["If-Modified-Since"] = options.validators.lastModified;
       }
       subrequests++;
-      const response = await fetcher(current, { headers, redirect: "manual", signal });
+      const response = await untilAborted(Promise.resolve().then(() => fetcher(current, { headers, redirect: "manual", signal })), signal);
       const { status } = response;
       if (status >= 300 && status < 400 && status !== 304) {
         await response.body?.cancel();
@@ -136,11 +168,11 @@ export async function politeFetch(url: string, options: FetchOptions): Promise<F
         await response.body?.cancel();
         const failed: FetchOutcome = { kind: "failed", error: `HTTP ${status}${response.statusText ? ` ${response.statusText}` : ""}`, status, movedTo, subrequests };
         if (status === 410) failed.gone = true;
-        const retryAfter = status === 429 || status === 503 ? parseRetryAfter(response.headers.get("retry-after")) : undefined;
+        const retryAfter = status === 429 || status === 503 ? parseRetryAfter(response.headers.get("retry-after"), options.now) : undefined;
         if (retryAfter !== undefined) failed.retryAfter = retryAfter;
         return failed;
       }
-      const body = await readCapped(response, options.maxBytes);
+      const body = await readCapped(response, options.maxBytes, signal);
       if (body === "too-large") {
         return { kind: "failed", error: `body larger than ${options.maxBytes} bytes`, status, movedTo, subrequests };
       }

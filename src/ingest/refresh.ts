@@ -213,6 +213,7 @@ export async function refresh(kv: KVNamespace, profile: Profile, sources: Source
       maxRedirects: MAX_REDIRECTS,
       validators: record?.feed === feedUrl ? { etag: record.etag, lastModified: record.lastModified } : undefined,
       fetcher: budgeted,
+      now: now.getTime(),
     });
     if (outcome.kind === "failed" && outcome.error.includes("subrequest budget spent")) {
       return results.set(source.id, { record: current, outcome: "deferred", newItems: 0 });
