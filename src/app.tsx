@@ -15,6 +15,7 @@ import { admin } from "./routes/admin.ts";
 import { RenderCache, type AppEnv } from "./routes/context.ts";
 import { feeds } from "./routes/feeds.ts";
 import { identity } from "./routes/identity.ts";
+import { allowedMethods } from "./routes/methods.ts";
 import { pages } from "./routes/pages.tsx";
 import { status } from "./routes/status.ts";
 import { buildSite, Refresher } from "./site.ts";
@@ -94,6 +95,12 @@ export function createWorker(profileInput: unknown, options: AppOptions = {}) {
   app.route("/", identity);
 
   app.notFound(async (c) => {
+    const allowed = allowedMethods(app.routes, c.req.path);
+    if (allowed.length > 0) {
+      c.header("Allow", allowed.join(", "));
+      if (c.req.method === "OPTIONS") return c.body(null, 204);
+      return c.text(`${c.req.method} is not allowed here; use ${allowed.join(" or ")}.`, 405);
+    }
     const t = c.get("t");
     const body = await (<MessagePage title={t.notFoundTitle} message={t.notFound} t={t} stylesheet={STYLESHEET_PATH} />).toString();
     return c.html(body, 404);

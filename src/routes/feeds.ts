@@ -6,6 +6,7 @@ import { renderAtom, renderJsonFeed, renderRss, type FeedDocument } from "../ren
 import { sourceFeeds, type Site } from "../site.ts";
 import type { Timeline } from "../store/index.ts";
 import { etagOf, timelineOf, type AppContext, type AppEnv } from "./context.ts";
+import { optionalInteger, validQuery } from "./validate.ts";
 
 type Format = { path: string; contentType: string; render: (document: FeedDocument) => string };
 
@@ -16,7 +17,7 @@ const FORMATS: Format[] = [
 ];
 
 /** The document for the merged feed at `path`. */
-export function feedDocument(site: Site, timeline: Timeline, path: string): FeedDocument {
+export function feedDocument(site: Site, timeline: Timeline, path: string, limit = site.profile.settings.feedItems): FeedDocument {
   const { profile } = site;
   return {
     title: profile.name,
@@ -26,7 +27,7 @@ export function feedDocument(site: Site, timeline: Timeline, path: string): Feed
     lang: profile.lang,
     author: { name: profile.name, url: profile.url, ...(profile.photo ? { avatar: profile.photo } : {}) },
     updated: timeline.builtAt === new Date(0).toISOString() ? new Date().toISOString() : timeline.builtAt,
-    items: timeline.items.slice(0, profile.settings.feedItems),
+    items: timeline.items.slice(0, limit),
     sources: new Map(site.sources.map((source) => [source.id, source])),
     sourceFeeds: sourceFeeds(site, timeline),
   };
@@ -34,12 +35,13 @@ export function feedDocument(site: Site, timeline: Timeline, path: string): Feed
 
 async function serve(c: AppContext, format: Format) {
   const site = c.get("site");
+  const { limit = site.profile.settings.feedItems } = validQuery(c, { limit: optionalInteger(1, site.profile.settings.feedItems) });
   const timeline = await timelineOf(c);
-  const key = `${site.profileVersion}:${timeline.version}:${format.path}`;
-  const body = await c.get("renders").get(key, () => format.render(feedDocument(site, timeline, format.path)));
+  const key = `${site.profileVersion}:${timeline.version}:${format.path}:${limit}`;
+  const body = await c.get("renders").get(key, () => format.render(feedDocument(site, timeline, format.path, limit)));
   c.header("Content-Type", format.contentType);
   c.header("Cache-Control", "public, max-age=300");
-  c.header("ETag", etagOf(site.profileVersion, timeline.version, format.path));
+  c.header("ETag", etagOf(site.profileVersion, timeline.version, format.path, String(limit)));
   return c.body(body);
 }
 
