@@ -97,20 +97,21 @@ function truncated(xml: string): boolean {
 }
 
 /**
- * Reads what can be read. A truncated document keeps its complete items only (the last one may
- * be cut in the middle, so it is dropped).
+ * Reads what can be read. A truncated document (its root never closed) is not read: it is most
+ * likely a broken transfer, and failing keeps the last good items while the next fetch gets it
+ * whole (its last item could be cut in the middle of a sentence or a URL).
  *
  * @example
  * parseLenient('<rss><channel><item><title>A</title></item></channel></rss>')?.items[0]?.title // "A"
  */
 export function parseLenient(xml: string): ParsedFeed | undefined {
+  if (truncated(xml)) return undefined;
   const document = parseDocument(xml, { xmlMode: true, decodeEntities: true, recognizeCDATA: true });
   const root = children(document as unknown as Element).find((element) => FEED_ROOTS.has(localName(element)));
   if (!root) return undefined;
   const format = localName(root) === "feed" ? "atom" : "rss";
   const channel = localName(root) === "channel" ? root : (childrenNamed(root, "channel")[0] ?? root);
   const items = DomUtils.findAll((element) => ["item", "entry"].includes(localName(element)), root.children);
-  if (truncated(xml) && items.length > 0) items.pop();
   return {
     format,
     title: firstText(channel, "title"),
