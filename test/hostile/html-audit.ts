@@ -43,7 +43,9 @@ export function auditHtml(html: string, { document = false, allowedHeadTags = []
   walk(root, (element) => {
     const name = element.tagName.toLowerCase();
     const inHead = document && hasAncestor(element, "head");
-    if (FORBIDDEN_ELEMENTS.has(name)) problems.push(`<${name}> element`);
+    // The page's own JSON-LD (a data block browsers never run) is the one script allowed, in the head.
+    const dataBlock = name === "script" && inHead && allowedHeadTags.includes("script") && element.attrs.some((a) => a.name === "type" && a.value === "application/ld+json");
+    if (FORBIDDEN_ELEMENTS.has(name) && !dataBlock) problems.push(`<${name}> element`);
     if ((name === "meta" || name === "link") && !(inHead && allowedHeadTags.includes(name))) problems.push(`<${name}> outside the page's own head`);
     for (const attribute of element.attrs) {
       const attr = (attribute.prefix ? `${attribute.prefix}:${attribute.name}` : attribute.name).toLowerCase();
