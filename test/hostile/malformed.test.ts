@@ -125,6 +125,19 @@ describe("parseFeed on odd but readable feeds", () => {
     expect(kept).toHaveLength(50);
   }, 30_000); // CPU-bound: 10 000 items parsed and sanitised inside workerd
 
+  it("normalises only the newest items of a long feed, with the same result as normalising all", async () => {
+    // Shuffled dates, undated items and duplicates: the shortcut must pick exactly what the full pass keeps.
+    const entries = Array.from({ length: 600 }, (_, n) => {
+      const k = (n * 7919) % 600;
+      const date = k % 13 === 0 ? "" : `<pubDate>${new Date(Date.UTC(2026, 0, 1) + k * 3_600_000).toUTCString()}</pubDate>`;
+      const id = k % 17 === 0 ? "dup" : String(k);
+      return `<item><title>P${k}</title><guid>${id}</guid>${date}</item>`;
+    });
+    const parsed = await parseFeed(rss(entries.join("")));
+    const context = { source: SOURCE, feedUrl: "https://odd.example/feed", now: NOW };
+    expect(normalise(parsed, context, 20)).toEqual(normalise(parsed, context, 100_000).slice(0, 20));
+  });
+
   it("accepts JSON Feeds whose version says http:// or a bare 1.1", async () => {
     for (const version of ["http://jsonfeed.org/version/1", "1.1"]) {
       expect(await itemsOf(JSON.stringify({ version, items: [{ id: "1", content_text: "hi" }] }))).toHaveLength(1);
