@@ -35,14 +35,16 @@ export function findFeedLinks(html: string, pageUrl: string): FeedLink[] {
   const found: { href: string; type: FeedLink["type"]; title?: string }[] = [];
   let base: string | undefined;
   let done = false;
+  const stop = () => {
+    done = true;
+    // Stops the tokenizer inside the current chunk: the rest of the page costs nothing.
+    parser.pause();
+  };
   const parser = new Parser(
     {
       onopentag(name, attributes) {
         if (done) return;
-        if (name === "body") {
-          done = true;
-          return;
-        }
+        if (name === "body") return stop();
         if (name === "base" && base === undefined && attributes["href"]) {
           base = attributes["href"];
           return;
@@ -52,16 +54,17 @@ export function findFeedLinks(html: string, pageUrl: string): FeedLink[] {
         const type = (attributes["type"] ?? "").split(";")[0]!.trim().toLowerCase();
         const href = attributes["href"]?.trim();
         if (!rel.includes("alternate") || !href || !(FEED_TYPES as readonly string[]).includes(type)) return;
-        found.push({ href, type: type as FeedLink["type"], ...(attributes["title"] ? { title: attributes["title"] } : {}) });
+        const title = attributes["title"];
+        found.push({ href, type: type as FeedLink["type"], ...(title ? { title } : {}) });
       },
       onclosetag(name) {
-        if (name === "head") done = true;
+        if (name === "head" && !done) stop();
       },
     },
     { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true },
   );
   for (let offset = 0; offset < html.length && !done; offset += CHUNK) parser.write(html.slice(offset, offset + CHUNK));
-  parser.end();
+  if (!done) parser.end();
 
   // <base href> may itself be relative; it applies to every link in the document.
   const baseUrl = (base !== undefined ? URL.parse(base, pageUrl)?.href : undefined) ?? pageUrl;
