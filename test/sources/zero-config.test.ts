@@ -69,9 +69,13 @@ describe("a profile of bare account URLs", () => {
     const portfolio = status.sources.find((s) => s.url === "https://camille.example/portfolio/")!;
     expect(portfolio.feed_origin).toBe("none");
     expect(portfolio.feed_note).toContain("no feed found on https://camille.example/portfolio/");
-    // Link-only services are never fetched; every feed once, each discovered page once.
-    expect(net.requests.map((r) => r.url).filter((url) => url.includes("linkedin"))).toEqual([]);
-    expect(net.requests).toHaveLength(13);
+    // Link-only services are never fetched; each feed once; each page to discover read (identity
+    // verification, another module, reads account pages too, with HTML Accept).
+    const urls = net.requests.map((r) => r.url);
+    expect(urls.filter((url) => url.includes("linkedin") || url.startsWith("mailto:"))).toEqual([]);
+    const feedRequests = net.requests.filter((r) => r.headers.get("Accept")?.startsWith("application/feed+json")).map((r) => r.url);
+    expect(feedRequests.sort()).toEqual(ACCOUNTS.flatMap((row) => (row[2] ? [row[2]] : [])).sort());
+    expect(urls).toEqual(expect.arrayContaining(["https://www.youtube.com/@camille", "https://blog.camille.example/", "https://camille.example/portfolio/"]));
   });
 
   it("merges the items of all ten feeds, each naming its source", async () => {
