@@ -17,6 +17,7 @@ import {
   type Timeline,
 } from "../store/index.ts";
 import { decodeFeed } from "./decode.ts";
+import { discoverFeed } from "./discover.ts";
 import { FEED_ACCEPT, politeFetch, userAgentFor, type FetchOutcome } from "./fetch.ts";
 import { mergeTimeline, normalise } from "./normalise.ts";
 import { FeedError, parseFeed } from "./parse.ts";
@@ -27,6 +28,8 @@ export const SUBREQUEST_BUDGET = 50;
 const CONCURRENCY = 6;
 const MAX_REDIRECTS = 5;
 const MAX_BACKOFF_SECONDS = 24 * 3600;
+/** A page where discovery found no feed is read again this often: pages gain feeds rarely. */
+export const REDISCOVERY_SECONDS = 7 * 24 * 3600;
 /** A no-change refresh still records that it ran, this often, so /status stays truthful. */
 export const HEARTBEAT_SECONDS = 6 * 3600;
 
@@ -197,8 +200,20 @@ export async function refresh(kv: KVNamespace, profile: Profile, sources: Source
   const userAgent = userAgentFor(profile.url);
   const results = new Map<string, { record: SourceRecord; outcome: SourceOutcome; newItems: number }>();
   const tasks = order.map(({ source, record }) => async () => {
-    const current = record ?? emptyRecord(source);
-    const feedUrl = feedToFetch(source, record);
+    let current = record ?? emptyRecord(source);
+    let feedUrl = feedToFetch(source, record);
+    if (!feedUrl && source.feedOrigin === "discover") {
+      if (!isDue(record, now, options.force ?? false)) {
+        return results.set(source.id, { record: current, outcome: record?.noFeedOn ? "link-only" : "skipped", newItems: 0 });
+      }
+      if (subrequests >= budget) return results.set(source.id, { record: current, outcome: "deferred", newItems: 0 });
+      const found = await discover(source, current);
+      if (!found.feed) return results.set(source.id, found.result);
+      // Found: fetch it in the same run when the budget allows, else next run (the find is kept).
+      current = found.result.record;
+      feedUrl = found.feed;
+      if (subrequests >= budget) return results.set(source.id, { record: current, outcome: "deferred", newItems: 0 });
+    }
     if (!feedUrl) return results.set(source.id, { record: current, outcome: "link-only", newItems: 0 });
     if (record?.gone && feedUrl === record.feed) return results.set(source.id, { record: current, outcome: "gone", newItems: 0 });
     if (!isDue(record?.feed === feedUrl ? record : null, now, options.force ?? false)) {
@@ -218,8 +233,52 @@ export async function refresh(kv: KVNamespace, profile: Profile, sources: Source
     if (outcome.kind === "failed" && outcome.error.includes("subrequest budget spent")) {
       return results.set(source.id, { record: current, outcome: "deferred", newItems: 0 });
     }
-    results.set(source.id, await ingest(source, current, feedUrl, outcome, profile, now));
+    const result = await ingest(source, current, feedUrl, outcome, profile, now);
+    if (current.discoveredFrom && outcome.kind === "failed" && (outcome.status === 404 || outcome.status === 410)) {
+      // A discovered feed that vanished: read the page again (after the backoff) rather than give up.
+      delete result.record.feed;
+      delete result.record.discoveredFrom;
+      delete result.record.gone;
+      delete result.record.movedFrom;
+      result.record.error = `${outcome.error}: the feed found on the page is gone; the page will be read again`;
+    }
+    results.set(source.id, result);
   });
+
+  /** Reads the account page for its feed; the answer is remembered in the source's record. */
+  async function discover(source: Source, current: SourceRecord): Promise<{ feed?: string; result: { record: SourceRecord; outcome: SourceOutcome; newItems: number } }> {
+    const nowIso = now.toISOString();
+    const outcome = await discoverFeed(source.url, { userAgent, timeoutMs: profile.settings.fetchTimeoutSeconds * 1000, fetcher: budgeted, maxRedirects: MAX_REDIRECTS });
+    if (outcome.kind === "failed") {
+      if (outcome.error.includes("subrequest budget spent")) return { result: { record: current, outcome: "deferred", newItems: 0 } };
+      const failures = current.failures + 1;
+      const wait = Math.max(outcome.retryAfter ?? 0, backoffSeconds(failures, profile.settings.refreshMinutes));
+      const record: SourceRecord = {
+        ...current,
+        lastFetch: nowIso,
+        failures,
+        error: `could not read the page to find its feed (${outcome.error})`,
+        nextAttempt: new Date(now.getTime() + wait * 1000).toISOString(),
+        ...(outcome.status !== undefined ? { httpStatus: outcome.status } : {}),
+      };
+      return { result: { record, outcome: "failed", newItems: 0 } };
+    }
+    const record: SourceRecord = { ...current, lastFetch: nowIso, failures: 0 };
+    delete record.error;
+    delete record.httpStatus;
+    delete record.nextAttempt;
+    if (outcome.kind === "none") {
+      delete record.feed;
+      delete record.discoveredFrom;
+      record.noFeedOn = outcome.page;
+      record.nextAttempt = new Date(now.getTime() + REDISCOVERY_SECONDS * 1000).toISOString();
+      return { result: { record, outcome: "link-only", newItems: 0 } };
+    }
+    delete record.noFeedOn;
+    record.feed = outcome.feed;
+    record.discoveredFrom = outcome.page;
+    return { feed: outcome.feed, result: { record, outcome: "updated", newItems: 0 } };
+  }
   await pool(tasks, CONCURRENCY);
 
   const records = sources.map((source, index) => results.get(source.id)?.record ?? previous[index] ?? emptyRecord(source));

@@ -10,6 +10,7 @@ import type { Messages } from "../i18n/languages.ts";
 import type { Verification } from "../identity/verify.ts";
 import type { Item, Source } from "../model.ts";
 import { IdentityHead } from "./identity-head.tsx";
+import { Icon, hasBrandIcon } from "./icons.tsx";
 
 export interface PageData {
   profile: Profile;
@@ -58,6 +59,7 @@ function Entry({ item, source, lang }: { item: Item; source: Source | undefined;
   return (
     <article class="h-entry card" lang={item.lang && item.lang.split("-")[0] !== lang.split("-")[0] ? item.lang : undefined}>
       <p class="entry-source">
+        <Icon name={source?.icon ?? "web"} />
         <span class="source-name">{source?.label ?? item.source}</span>
         {" · "}
         <a class="u-url" href={item.url ?? source?.url}>
@@ -104,7 +106,9 @@ export function ProfilePage({ profile, sources, items, t, lang, stylesheet, veri
             {sources.map((source) => (
               <li>
                 <a class={source.identity ? "u-url link" : "link"} rel={relFor(source)} href={source.url}>
+                  <Icon name={source.icon} />
                   <span class="link-label">{source.label}</span>
+                  {source.label !== source.serviceName && hasBrandIcon(source.icon) ? <span class="link-service">{source.serviceName}</span> : null}
                   {source.handle && source.label !== source.handle ? <span class="link-handle">{source.handle}</span> : null}
                   {verification?.get(source.id)?.verdict === "verified" ? <span class="verified" title={t.verifiedBadge} aria-label={t.verifiedBadge}>✓</span> : null}
                 </a>

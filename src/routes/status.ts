@@ -4,6 +4,7 @@ import { verificationReport } from "../identity/hints.ts";
 import type { Verification } from "../identity/verify.ts";
 import { en, type Messages } from "../i18n/en.ts";
 import { sourceFeeds, type Site } from "../site.ts";
+import { feedOriginOf } from "../sources/origin.ts";
 import { contentHash, type Timeline } from "../store/index.ts";
 import { etagOf, timelineOf, type AppEnv } from "./context.ts";
 
@@ -16,6 +17,8 @@ export interface SourceReport {
   url: string;
   feed: string | null;
   feed_origin: string;
+  /** Where the feed came from, in words (or why there is none). */
+  feed_note: string;
   identity: boolean;
   last_fetch: string | null;
   last_success: string | null;
@@ -63,7 +66,8 @@ export function statusReport(
         label: source.label,
         url: source.url,
         feed: feeds.get(source.id) ?? null,
-        feed_origin: source.feedOrigin,
+        feed_origin: feedOriginOf(source, entry).origin,
+        feed_note: feedOriginOf(source, entry).note,
         identity: source.identity,
         last_fetch: entry?.lastFetch ?? null,
         last_success: entry?.lastSuccess ?? null,

@@ -22,6 +22,8 @@ export interface SourceRecord {
   movedFrom?: string;
   /** When the feed was found on the account's page, the page it was found on. */
   discoveredFrom?: string;
+  /** Discovery read the account's page and found no feed: a plain link until the page is read again. */
+  noFeedOn?: string;
   etag?: string;
   lastModified?: string;
   lastFetch?: string;

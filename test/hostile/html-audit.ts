@@ -45,7 +45,7 @@ export function auditHtml(html: string, { document = false, allowedHeadTags = []
     const inHead = document && hasAncestor(element, "head");
     // The page's own JSON-LD (a data block browsers never run) is the one script allowed, in the head.
     const dataBlock = name === "script" && inHead && allowedHeadTags.includes("script") && element.attrs.some((a) => a.name === "type" && a.value === "application/ld+json");
-    if (FORBIDDEN_ELEMENTS.has(name) && !dataBlock) problems.push(`<${name}> element`);
+    if (FORBIDDEN_ELEMENTS.has(name) && !dataBlock && !isOwnIcon(element)) problems.push(`<${name}> element`);
     if ((name === "meta" || name === "link") && !(inHead && allowedHeadTags.includes(name))) problems.push(`<${name}> outside the page's own head`);
     for (const attribute of element.attrs) {
       const attr = (attribute.prefix ? `${attribute.prefix}:${attribute.name}` : attribute.name).toLowerCase();
@@ -59,6 +59,17 @@ export function auditHtml(html: string, { document = false, allowedHeadTags = []
     }
   });
   return problems;
+}
+
+/**
+ * The page's own service icons (src/render/icons.tsx): an aria-hidden `<svg class="icon …">`
+ * holding only `<path d>` shapes. Nothing in it can run; anything more is still flagged.
+ */
+function isOwnIcon(element: Element): boolean {
+  const attr = (name: string) => element.attrs.find((a) => a.name === name)?.value ?? "";
+  if (element.tagName !== "svg" || !/^icon\b/.test(attr("class")) || attr("aria-hidden") !== "true") return false;
+  const children = (element.childNodes as Node[]).filter((child) => "tagName" in child) as Element[];
+  return children.every((child) => child.tagName === "path" && child.attrs.every((a) => a.name === "d") && child.childNodes.length === 0);
 }
 
 function hasAncestor(element: Element, tag: string): boolean {

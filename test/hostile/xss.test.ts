@@ -111,6 +111,11 @@ describe("the XSS vector table", () => {
     expect(auditHtml('<img src=x onerror="alert(1)">')).not.toEqual([]);
     expect(auditHtml('<a href="jav&#x09;ascript:alert(1)">x</a>')).not.toEqual([]);
     expect(auditHtml("<svg><script>alert(1)</script></svg>")).not.toEqual([]);
+    // Only the page's own icon shape is let through: a look-alike with anything more is flagged.
+    expect(auditHtml('<svg class="icon" aria-hidden="true"><path d="M0 0h1"/></svg>')).toEqual([]);
+    expect(auditHtml('<svg class="icon" aria-hidden="true"><script>alert(1)</script></svg>')).not.toEqual([]);
+    expect(auditHtml('<svg class="icon" aria-hidden="true" onload="alert(1)"><path d="M0"/></svg>')).not.toEqual([]);
+    expect(auditHtml('<svg class="icon" aria-hidden="true"><animate onbegin="alert(1)"/></svg>')).not.toEqual([]);
     expect(auditHtml('<p style="x:expression(alert(1))">x</p>')).not.toEqual([]);
     expect(isScriptUrl(" DATA:text/html,x")).toBe(true);
     expect(auditHtml('<p><a href="https://ok.example/">ok</a></p>')).toEqual([]);
