@@ -153,6 +153,39 @@ async function pool<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[]>
   return results;
 }
 
+/** The refresh interval `now` falls in, counted from the epoch: one rotation step per interval. */
+export function rotationSlot(now: Date, refreshMinutes: number): number {
+  return Math.floor(now.getTime() / (refreshMinutes * 60_000));
+}
+
+/**
+ * Where a run at `now` starts in the configured list of sources. When every source fits in the
+ * budget, at 0. Otherwise each interval starts `budget` sources further on, so over
+ * ⌈count / budget⌉ runs every source gets its turn and each run fetches the ones fetched longest
+ * ago — derived from the clock, so the rotation costs no KV write (a source's `lastFetch` is only
+ * stored when its content changes, so it cannot drive the order).
+ */
+export function rotationStart(count: number, now: Date, refreshMinutes: number, budget: number): number {
+  if (count <= budget || budget <= 0) return 0;
+  return (rotationSlot(now, refreshMinutes) * budget) % count;
+}
+
+/**
+ * The start of the interval in which the rotation next reaches the source at `index` (its
+ * position in the configured list), after the run at `now`.
+ */
+export function nextTurn(index: number, count: number, now: Date, refreshMinutes: number, budget: number): Date {
+  const interval = refreshMinutes * 60_000;
+  const slot = rotationSlot(now, refreshMinutes);
+  const cycle = budget > 0 ? Math.ceil(count / budget) : 1;
+  for (let ahead = 1; ahead <= cycle + 1; ahead++) {
+    const at = new Date((slot + ahead) * interval);
+    const start = rotationStart(count, at, refreshMinutes, budget);
+    if ((index - start + count) % count < Math.max(budget, 1)) return at;
+  }
+  return new Date((slot + 1) * interval);
+}
+
 /** Whether a source with this record should be fetched in a run at `now`. */
 export function isDue(record: SourceRecord | null, now: Date, force: boolean): boolean {
   if (record?.gone) return false;
@@ -186,10 +219,12 @@ export async function refresh(kv: KVNamespace, profile: Profile, sources: Source
     return fetcher(input, init);
   };
 
-  // Oldest fetch first: when the budget cannot cover every source, the rest go first next run.
-  const order = sources
-    .map((source, index) => ({ source, index, record: previous[index] ?? null }))
-    .sort((a, b) => (a.record?.lastFetch ?? "").localeCompare(b.record?.lastFetch ?? ""));
+  // Oldest fetch first: each run starts where the previous one's window ended (see rotationStart).
+  const start = rotationStart(sources.length, now, profile.settings.refreshMinutes, budget);
+  const order = sources.map((_, position) => {
+    const index = (start + position) % sources.length;
+    return { source: sources[index]!, record: previous[index] ?? null };
+  });
 
   const userAgent = userAgentFor(profile.url);
   const results = new Map<string, { record: SourceRecord; outcome: SourceOutcome; newItems: number }>();
