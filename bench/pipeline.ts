@@ -5,7 +5,7 @@
  */
 import Parser from "rss-parser";
 import { decodeFeed } from "../src/ingest/decode.ts";
-import { mergeTimeline, normalise } from "../src/ingest/normalise.ts";
+import { mergeTimeline, normaliseFeed } from "../src/ingest/normalise.ts";
 import { parseFeed } from "../src/ingest/parse.ts";
 import type { Item, Source } from "../src/model.ts";
 
@@ -65,12 +65,17 @@ ${items.join("\n")}
 
 const rawParser = new Parser();
 
-/** What m2 does with a fetched body: decode, parse, normalise + sanitise, merge with stored items. */
-async function pipeline(bytes: Uint8Array, previous: Item[], now: Date): Promise<Item[]> {
+interface Stored {
+  items: Item[];
+  fingerprints: Record<string, string>;
+}
+
+/** What m2 does with a fetched body (as refresh.ts does): decode, parse, normalise + sanitise, merge. */
+async function pipeline(bytes: Uint8Array, stored: Stored, now: Date): Promise<Stored> {
   const parsed = await parseFeed(decodeFeed(bytes, "application/rss+xml; charset=utf-8"));
-  const previousById = new Map(previous.map((item) => [item.id, item]));
-  const fresh = normalise(parsed, { source: SOURCE, feedUrl: SOURCE.feed!, now, previous: previousById }, ITEMS_PER_SOURCE);
-  return mergeTimeline([fresh, previous], ITEMS_PER_SOURCE);
+  const previous = new Map(stored.items.map((item) => [item.id, item]));
+  const fresh = normaliseFeed(parsed, { source: SOURCE, feedUrl: SOURCE.feed!, now, previous, fingerprints: stored.fingerprints }, ITEMS_PER_SOURCE);
+  return { items: mergeTimeline([fresh.items, stored.items], ITEMS_PER_SOURCE), fingerprints: fresh.fingerprints };
 }
 
 const median = (samples: number[]) => samples.sort((a, b) => a - b)[Math.floor(samples.length / 2)]!;
@@ -109,13 +114,13 @@ export async function benchPipeline(sizes = [10, 50, 500], budgetMs = 2000): Pro
   for (const size of sizes) {
     const bytes = new TextEncoder().encode(wordpressFeed(size));
     // What the previous cron run stored: the same blog one post earlier.
-    const previous = await pipeline(new TextEncoder().encode(wordpressFeed(size, 1)), [], now);
+    const previous = await pipeline(new TextEncoder().encode(wordpressFeed(size, 1)), { items: [], fingerprints: {} }, now);
     // The raw parse gets the same UTF-8 decoding step as ours.
     const [rawMs, pipelineMs, coldMs] = await timeInTurn(
       [
         () => rawParser.parseString(new TextDecoder("utf-8").decode(bytes)),
         () => pipeline(bytes, previous, now),
-        () => pipeline(bytes, [], now),
+        () => pipeline(bytes, { items: [], fingerprints: {} }, now),
       ],
       budgetMs,
     );

@@ -18,7 +18,7 @@ import {
 } from "../store/index.ts";
 import { decodeFeed } from "./decode.ts";
 import { FEED_ACCEPT, politeFetch, userAgentFor, type FetchOutcome } from "./fetch.ts";
-import { mergeTimeline, normalise } from "./normalise.ts";
+import { mergeTimeline, normaliseFeed } from "./normalise.ts";
 import { FeedError, parseFeed } from "./parse.ts";
 
 /** Workers Free allows 50 subrequests per invocation; KV calls have their own limit. */
@@ -116,10 +116,17 @@ async function ingest(
   if (outcome.kind === "not-modified") return { record: healthy, outcome: "not-modified", newItems: 0 };
 
   let fresh: Item[];
+  let fingerprints: Record<string, string>;
   try {
     const parsed = await parseFeed(decodeFeed(outcome.body, outcome.contentType));
     const previousById = new Map(previous.items.map((item) => [item.id, item]));
-    fresh = normalise(parsed, { source, feedUrl: outcome.url, now, previous: previousById }, profile.settings.itemsPerSource);
+    const normalised = normaliseFeed(
+      parsed,
+      { source, feedUrl: outcome.url, now, previous: previousById, ...(previous.fingerprints ? { fingerprints: previous.fingerprints } : {}) },
+      profile.settings.itemsPerSource,
+    );
+    fresh = normalised.items;
+    fingerprints = normalised.fingerprints;
   } catch (error) {
     const reason = error instanceof FeedError ? error.message : `could not be read (${(error as Error).message})`;
     // A broken body is a failure of this fetch: forget validators so the next one gets a full body.
@@ -136,6 +143,7 @@ async function ingest(
   const newItems = fresh.filter((item) => !knownIds.has(item.id)).length;
   // The feed shows a window of recent posts; older ones stay as history, up to the cap.
   healthy.items = mergeTimeline([fresh, previous.items], profile.settings.itemsPerSource);
+  healthy.fingerprints = fingerprints;
   return { record: healthy, outcome: sameContent(healthy.items, previous.items) ? "unchanged" : "updated", newItems };
 }
 
