@@ -83,9 +83,7 @@ export interface Load {
   bytes: number;
 }
 
-/** Drives one URL with autocannon for `seconds` after a short warm-up. */
-export async function load(url: string, seconds: number, connections = 10): Promise<Load> {
-  await autocannon({ url, connections, duration: 1 });
+async function drive(url: string, seconds: number, connections: number): Promise<Load> {
   const result = await autocannon({ url, connections, duration: seconds });
   return {
     requestsPerSecond: result.requests.average,
@@ -94,4 +92,51 @@ export async function load(url: string, seconds: number, connections = 10): Prom
     errors: result.errors + result.timeouts + result.non2xx,
     bytes: result.throughput.average / Math.max(result.requests.average, 1),
   };
+}
+
+/** Drives one URL with autocannon for `seconds` after a short warm-up. */
+export async function load(url: string, seconds: number, connections = 10): Promise<Load> {
+  await autocannon({ url, connections, amount: 200 });
+  return drive(url, seconds, connections);
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+export interface Comparison {
+  /** Medians over the rounds (p99: the worst round). */
+  target: Load;
+  baseline: Load;
+  /** Median of the per-round ratios of req/s. */
+  ratio: number;
+}
+
+/**
+ * Compares `url` with `baselineUrl` in `rounds` alternating one-second runs. On a shared machine
+ * throughput drifts by 2× within a minute; neighbouring one-second runs see the same drift, so
+ * the median of their ratios measures the Worker, not its neighbours.
+ */
+export async function compare(url: string, baselineUrl: string, rounds: number, connections = 10): Promise<Comparison> {
+  await autocannon({ url, connections, amount: 200 });
+  await autocannon({ url: baselineUrl, connections, amount: 200 });
+  const targets: Load[] = [];
+  const baselines: Load[] = [];
+  const ratios: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    // Alternate which goes first, so neither always runs on a warmer machine.
+    const [first, second] = round % 2 === 0 ? [url, baselineUrl] : [baselineUrl, url];
+    const a = await drive(first, 1, connections);
+    const b = await drive(second, 1, connections);
+    const [target, baseline] = round % 2 === 0 ? [a, b] : [b, a];
+    targets.push(target);
+    baselines.push(baseline);
+    ratios.push(target.requestsPerSecond / Math.max(baseline.requestsPerSecond, 1));
+  }
+  const summarise = (loads: Load[]): Load => ({
+    requestsPerSecond: median(loads.map((l) => l.requestsPerSecond)),
+    p50: median(loads.map((l) => l.p50)),
+    p99: Math.max(...loads.map((l) => l.p99)),
+    errors: loads.reduce((sum, l) => sum + l.errors, 0),
+    bytes: median(loads.map((l) => l.bytes)),
+  });
+  return { target: summarise(targets), baseline: summarise(baselines), ratio: median(ratios) };
 }
