@@ -228,11 +228,15 @@ export async function refresh(kv: KVNamespace, profile: Profile, sources: Source
   };
 
   // Oldest fetch first: each run starts where the previous one's window ended (see rotationStart).
-  const start = rotationStart(sources.length, now, profile.settings.refreshMinutes, budget);
-  const order = sources.map((_, position) => {
+  // The window moves by the full budget even when this run has less (identity verification took
+  // a share): the sources it cannot reach wait one cycle rather than shift every later window.
+  const start = rotationStart(sources.length, now, profile.settings.refreshMinutes, SUBREQUEST_BUDGET);
+  const rotated = sources.map((_, position) => {
     const index = (start + position) % sources.length;
     return { source: sources[index]!, record: previous[index] ?? null };
   });
+  // Sources never fetched yet (new, or deferred by the budget before their first fetch) go first.
+  const order = [...rotated.filter(({ record }) => !record?.lastFetch), ...rotated.filter(({ record }) => record?.lastFetch)];
 
   const userAgent = userAgentFor(profile.url);
   const results = new Map<string, { record: SourceRecord; outcome: SourceOutcome; newItems: number }>();
