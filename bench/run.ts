@@ -3,7 +3,7 @@
  * PASS/FAIL column per target. A measurement, not a test: it exits 0 whatever the verdicts.
  *
  * BENCH_ROUNDS (default 7) sets how many alternating one-second autocannon runs compare each
- * route with its baseline.
+ * route with its baseline; BENCH_PARTS (e.g. `pipeline,weight`) runs only some parts.
  */
 import profileJson from "../profile.json" with { type: "json" };
 import { validateProfile } from "../src/config/index.ts";
@@ -15,6 +15,8 @@ import { bundle, bundleSize, compare, host, load, ROUTES, seed, syntheticTimelin
 import { exampleTimeline, weighPage } from "./weight.ts";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+/** BENCH_PARTS=pipeline,weight runs only those parts (all four by default). */
+const PARTS = process.env.BENCH_PARTS?.split(",");
 const SECONDS = 3;
 const HELLO_PORT = 8790;
 const M2_PORT = 8791;
@@ -157,6 +159,7 @@ for (const [name, part] of [
   ["serving", () => serving(m2Dir, helloDir, sourceIds)],
   ["weight", () => weight(m2Dir)],
 ] as const) {
+  if (PARTS && !PARTS.includes(name)) continue;
   try {
     await part();
   } catch (error) {

@@ -57,7 +57,8 @@ export async function weighPage(origin: string): Promise<PageWeight> {
     bytes: html.byteLength,
     gzipBytes: gzipSync(html, { level: 9 }).byteLength,
     items: [...text.matchAll(/class="[^"]*\bh-entry\b/g)].length,
-    scripts: [...text.matchAll(/<script\b/gi)].length,
+    // Code only: a JSON-LD (or other JSON) data block is a <script> element that never runs.
+    scripts: [...text.matchAll(/<script\b([^>]*)>/gi)].filter((match) => !/\btype\s*=\s*["']?application\/(?:ld\+)?json/i.test(match[1]!)).length,
     fonts: fontLinks + [...css.matchAll(/@font-face/gi)].length,
     stylesheetBytes: new TextEncoder().encode(css).byteLength,
   };
