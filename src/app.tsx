@@ -12,13 +12,16 @@ import { SUBREQUEST_BUDGET, type RefreshOptions } from "./ingest/refresh.ts";
 import { ConfigErrorPage, MessagePage } from "./render/page.tsx";
 import { STYLESHEET_PATH } from "./render/style.ts";
 import { admin } from "./routes/admin.ts";
-import { RenderCache, type AppEnv } from "./routes/context.ts";
+import { RenderCache, ResponseCache, type AppEnv } from "./routes/context.ts";
 import { feeds } from "./routes/feeds.ts";
 import { identity } from "./routes/identity.ts";
 import { allowedMethods } from "./routes/methods.ts";
 import { pages } from "./routes/pages.tsx";
 import { status } from "./routes/status.ts";
 import { buildSite, Refresher } from "./site.ts";
+
+/** Routes whose answers ResponseCache replays (see `fetch` in createWorker). */
+const REPLAYED_PATHS = new Set(["/", "/feed.xml", "/atom.xml", "/feed.json"]);
 
 export interface AppOptions {
   /** Passed to every refresh: tests inject a clock and a fetcher. */
@@ -74,6 +77,7 @@ export function createWorker(profileInput: unknown, options: AppOptions = {}) {
   const refresher = new Refresher(site, options.refresh);
   const renders = new RenderCache();
   const identityState = new IdentityState(site);
+  const responses = new ResponseCache();
 
   app.use(async (c, next) => {
     c.set("site", site);
@@ -116,9 +120,31 @@ export function createWorker(profileInput: unknown, options: AppOptions = {}) {
     return c.json({ error: "internal error" }, 500);
   });
 
+  /**
+   * The page and the feeds depend only on the profile, the timeline version, the verified
+   * accounts (as in routes/pages.tsx) and the request's URL and language: a repeat is answered
+   * from `responses` without going through the app. A new input of these routes belongs in `key`.
+   */
+  async function fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+    const url = new URL(request.url);
+    if (request.method !== "GET" || !REPLAYED_PATHS.has(url.pathname)) return app.fetch(request, env, ctx);
+    const [timeline, verification] = await Promise.all([
+      refresher.timeline(env.M2_KV, (promise) => ctx.waitUntil(promise)),
+      identityState.verdicts(env.M2_KV),
+    ]);
+    let verified = "";
+    for (const [id, entry] of verification) if (entry.verdict === "verified") verified += `${id}.`;
+    const key = `${site.profileVersion}|${timeline.version}|${verified}|${url.pathname}${url.search}|${request.headers.get("Accept-Language") ?? ""}`;
+    const replayed = responses.replay(key, request.headers.get("If-None-Match"));
+    if (replayed) return replayed;
+    const response = await app.fetch(request, env, ctx);
+    await responses.keep(key, response);
+    return response;
+  }
+
   return {
     app,
-    fetch: app.fetch,
+    fetch,
     async scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext) {
       // Inbound rel=me verification runs in this cron only when due, on its own share of the 50 subrequests.
       const verification = await identityState.plan(env.M2_KV, options.refresh?.now ?? new Date(controller.scheduledTime));

@@ -1,9 +1,10 @@
 /**
  * @module The site: the validated profile and its resolved sources, built once per isolate, and
- * the per-request view of the timeline (one KV read) with stale-while-revalidate.
+ * the per-request view of the timeline (kept in isolate memory for a minute, else one KV read), and
+ * the background refresh when the cron has stopped.
  */
 import { validateProfile, type Profile } from "./config/index.ts";
-import { refresh, type RefreshOptions, type RefreshSummary } from "./ingest/refresh.ts";
+import { HEARTBEAT_SECONDS, refresh, type RefreshOptions, type RefreshSummary } from "./ingest/refresh.ts";
 import type { Source } from "./model.ts";
 import { resolveSources } from "./sources/index.ts";
 import { contentHash, readTimeline, type Timeline } from "./store/index.ts";
@@ -42,31 +43,61 @@ export function sourceFeeds(site: Site, timeline: Timeline): Map<string, string>
 }
 
 /**
- * Refreshes in the background when the timeline is older than the refresh interval, at most once
- * per interval per isolate (KV is only written on change, so `checkedAt` may lag: the throttle
- * keeps a busy page from fetching on every request).
+ * How long an isolate keeps the parsed timeline in memory. KV itself is eventually consistent
+ * (~60 s), so this adds at most a minute of staleness and takes the KV read and the JSON parse
+ * (which grow with the number of items) off almost every request.
+ */
+export const TIMELINE_MEMORY_SECONDS = 60;
+
+/**
+ * The timeline for requests, and the refresh trigger. Requests read the timeline from isolate
+ * memory when it was read less than `TIMELINE_MEMORY_SECONDS` ago, else from KV (one read, shared
+ * by concurrent requests). The cron refreshes every interval; a request starts a background refresh
+ * only when nothing is stored yet or the timeline has missed its heartbeat (the cron has evidently
+ * stopped), at most once per interval per isolate: KV is written only on change, so `checkedAt`
+ * legitimately lags by up to `HEARTBEAT_SECONDS`, and treating that as stale would make every
+ * isolate re-read every source's record once per interval.
  */
 export class Refresher {
   private lastStarted = 0;
   private readonly site: Site;
   private readonly options: RefreshOptions;
+  private memory: { timeline: Promise<Timeline | null>; readAt: number } | undefined;
 
   constructor(site: Site, options: RefreshOptions = {}) {
     this.site = site;
     this.options = options;
   }
 
-  run(kv: KVNamespace, options: RefreshOptions = {}): Promise<RefreshSummary> {
+  async run(kv: KVNamespace, options: RefreshOptions = {}): Promise<RefreshSummary> {
     this.lastStarted = Date.now();
-    return refresh(kv, this.site.profile, this.site.sources, { ...this.options, ...options });
+    try {
+      return await refresh(kv, this.site.profile, this.site.sources, { ...this.options, ...options });
+    } finally {
+      // This isolate just wrote (or confirmed) the timeline: the next request reads it afresh.
+      this.memory = undefined;
+    }
   }
 
-  /** Reads the timeline (one KV read) and schedules a background refresh when it is stale. */
+  /** The stored timeline, from memory when fresh enough (at most one KV read per request). */
+  private stored(kv: KVNamespace, now: number): Promise<Timeline | null> {
+    if (this.memory && now - this.memory.readAt < TIMELINE_MEMORY_SECONDS * 1000) return this.memory.timeline;
+    const timeline = readTimeline(kv);
+    const entry = { timeline, readAt: now };
+    this.memory = entry;
+    // A failed read is not remembered: the next request tries KV again.
+    timeline.catch(() => {
+      if (this.memory === entry) this.memory = undefined;
+    });
+    return timeline;
+  }
+
+  /** The timeline for a request; schedules a background refresh when the cron has not kept it fresh. */
   async timeline(kv: KVNamespace, waitUntil: (promise: Promise<unknown>) => void): Promise<Timeline> {
-    const timeline = await readTimeline(kv);
-    const interval = this.site.profile.settings.refreshMinutes * 60_000;
     const now = Date.now();
-    const stale = !timeline || now - Date.parse(timeline.checkedAt) >= interval;
+    const timeline = await this.stored(kv, now);
+    const interval = this.site.profile.settings.refreshMinutes * 60_000;
+    const stale = !timeline || now - Date.parse(timeline.checkedAt) >= HEARTBEAT_SECONDS * 1000 + interval;
     if (stale && now - this.lastStarted >= interval) {
       waitUntil(
         this.run(kv).catch((error: unknown) => {

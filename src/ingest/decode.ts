@@ -49,6 +49,8 @@ export function decodeFeed(bytes: Uint8Array, contentType?: string | null): stri
 export function repairXml(text: string): string {
   const start = text.indexOf("<");
   const body = start > 0 ? text.slice(start) : text;
+  // Most feeds have no bare `&` at all (inside CDATA or out): nothing to repair, no copy made.
+  if (!BARE_AMPERSAND_ANYWHERE.test(body)) return body;
   // CDATA sections and comments are literal: only the text between them is repaired.
   return body
     .split(/(<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->)/)
@@ -57,3 +59,4 @@ export function repairXml(text: string): string {
 }
 
 const BARE_AMPERSAND = /&(?!(?:[A-Za-z][A-Za-z0-9]{0,31}|#[0-9]{1,7}|#x[0-9A-Fa-f]{1,6});)/g;
+const BARE_AMPERSAND_ANYWHERE = new RegExp(BARE_AMPERSAND.source);

@@ -69,12 +69,34 @@ export interface NormaliseContext {
   now: Date;
   /** Items stored from earlier fetches, by id: an undated item keeps its first-seen time. */
   previous?: ReadonlyMap<string, Item>;
+  /** The fingerprints `normaliseFeed` returned with the stored items. */
+  fingerprints?: Readonly<Record<string, string>>;
 }
 
-function normaliseItem(raw: RawItem, base: string, feedLang: string | undefined, context: NormaliseContext): Item {
-  const { source, now } = context;
+/** What ordering and deduplication need, computed for every entry before the costly part. */
+interface Candidate {
+  raw: RawItem;
+  id: string;
+  link?: string;
+  published: string;
+}
+
+function rawHtmlOf(raw: RawItem): string {
+  return raw.html ?? (raw.text ? textToHtml(raw.text) : "");
+}
+
+function candidateOf(raw: RawItem, base: string, context: NormaliseContext, nowIso: string): Candidate {
   const link = absoluteUrl(raw.link, base);
-  const rawHtml = raw.html ?? (raw.text ? textToHtml(raw.text) : "");
+  const id = raw.id?.trim() || link || `hash:${stableHash(`${raw.title ?? ""}\n${rawHtmlOf(raw)}\n${raw.published ?? ""}`)}`;
+  const given = isoDate(raw.published) ?? isoDate(raw.updated);
+  const published = given ? (given > nowIso ? nowIso : given) : (context.previous?.get(id)?.published ?? nowIso);
+  return { raw, id, ...(link ? { link } : {}), published };
+}
+
+function normaliseItem(candidate: Candidate, base: string, feedLang: string | undefined, context: NormaliseContext): Item {
+  const { source, now } = context;
+  const { raw, id, link, published } = candidate;
+  const rawHtml = rawHtmlOf(raw);
   // Some feeds (Bluesky) put plain text in description: keep its line breaks.
   const html = rawHtml && !looksLikeHtml(rawHtml) ? textToHtml(rawHtml) : rawHtml;
   const content_html = html ? sanitise(html, base) : "";
@@ -83,10 +105,7 @@ function normaliseItem(raw: RawItem, base: string, feedLang: string | undefined,
   const givenTitle = raw.title ? truncate(htmlToText(raw.title), 200) : "";
   const generatedTitle = titleFromText(text);
 
-  const id = raw.id?.trim() || link || `hash:${stableHash(`${raw.title ?? ""}\n${rawHtml}\n${raw.published ?? ""}`)}`;
   const nowIso = now.toISOString();
-  const given = isoDate(raw.published) ?? isoDate(raw.updated);
-  const published = given ? (given > nowIso ? nowIso : given) : (context.previous?.get(id)?.published ?? nowIso);
   const updatedGiven = isoDate(raw.updated);
   const updated = updatedGiven && updatedGiven > published && updatedGiven <= nowIso ? updatedGiven : undefined;
 
@@ -145,36 +164,76 @@ export function dedupe(items: Iterable<Item>): Item[] {
 }
 
 /**
+ * Bumped when normalising changes its output for the same input, so that stored items are
+ * normalised again rather than reused (the sanitiser's own changes are caught by `policy()`).
+ */
+const NORMALISE_VERSION = 1;
+const CANARY_HTML =
+  '<h1 class="c" style="color:red" onclick="x()">T &amp; t</h1><p lang="fr" dir="ltr" title="t">a <a href="/l" target="_blank">l</a> ' +
+  '<img src="/i.png" alt="i" width="1" srcset="/i2.png 2x"><script>s</script><iframe src="https://e.example/"></iframe>' +
+  '<table><tr><td colspan="2">c</td></tr></table><video src="/v.mp4"></video><b>b</b> <code>c</code> <u>u</u> <span>s</span></p>';
+let policyHash: string | undefined;
+
+/** A hash of what normalising and sanitising make of a canary: changes when their policy does. */
+function policy(): string {
+  policyHash ??= stableHash(`${NORMALISE_VERSION}\n${sanitise(CANARY_HTML, "https://canary.example/")}\n${htmlToText(CANARY_HTML)}`);
+  return policyHash;
+}
+
+export interface NormalisedFeed {
+  items: Item[];
+  /**
+   * A fingerprint of each kept item's raw entry (and of the normalising policy), by item id. Given
+   * back in the next `NormaliseContext.fingerprints`, it lets an entry the feed still shows
+   * unchanged reuse its stored item instead of being sanitised again.
+   */
+  fingerprints: Record<string, string>;
+}
+
+/**
+ * Turns one parsed feed into the source's items: newest first, deduplicated, at most `limit`.
+ * Only the entries that make the cut are normalised (a feed of 500 entries costs 50 when the
+ * limit is 50), and an entry whose fingerprint matches the stored one reuses the stored item.
+ *
+ * @example
+ * const { items, fingerprints } = normaliseFeed(await parseFeed(text), { source, feedUrl, now, previous, fingerprints: record.fingerprints }, 50);
+ */
+export function normaliseFeed(feed: ParsedFeed, context: NormaliseContext, limit: number): NormalisedFeed {
+  const base = absoluteUrl(feed.base, context.feedUrl) ?? context.feedUrl;
+  const feedLang = language(feed.lang);
+  const nowIso = context.now.toISOString();
+  const candidates = feed.items.map((raw) => candidateOf(raw, base, context, nowIso));
+  candidates.sort((a, b) => (a.published !== b.published ? (a.published < b.published ? 1 : -1) : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const ids = new Set<string>();
+  const urls = new Set<string>();
+  const chosen: Candidate[] = [];
+  for (const candidate of candidates) {
+    if (chosen.length >= limit) break;
+    if (ids.has(candidate.id) || (candidate.link !== undefined && urls.has(candidate.link))) continue;
+    ids.add(candidate.id);
+    if (candidate.link !== undefined) urls.add(candidate.link);
+    chosen.push(candidate);
+  }
+  const fingerprints: Record<string, string> = {};
+  const seed = `${policy()}\n${base}\n${feedLang ?? ""}\n`;
+  const items = chosen.map((candidate) => {
+    const fingerprint = stableHash(seed + JSON.stringify(candidate.raw));
+    fingerprints[candidate.id] = fingerprint;
+    const stored = context.previous?.get(candidate.id);
+    if (stored && stored.published === candidate.published && context.fingerprints?.[candidate.id] === fingerprint) return stored;
+    return normaliseItem(candidate, base, feedLang, context);
+  });
+  return { items, fingerprints };
+}
+
+/**
  * Turns one parsed feed into the source's items: newest first, deduplicated, at most `limit`.
  *
  * @example
  * normalise(await parseFeed(text), { source, feedUrl, now: new Date() }, 50)
  */
 export function normalise(feed: ParsedFeed, context: NormaliseContext, limit: number): Item[] {
-  const base = absoluteUrl(feed.base, context.feedUrl) ?? context.feedUrl;
-  const feedLang = language(feed.lang);
-  const items = newestRaw(feed.items, limit).map((raw) => normaliseItem(raw, base, feedLang, context));
-  return dedupe(items.sort(byNewest)).slice(0, limit);
-}
-
-/**
- * A feed of thousands of items keeps only `limit` of them: sanitising the rest would spend CPU
- * (10 ms per invocation on Workers Free) on items thrown away. Picks the newest by their raw
- * dates, with room for duplicates; undated items count as newest (they get the first-seen time).
- */
-function newestRaw(items: RawItem[], limit: number): RawItem[] {
-  const room = limit * 2 + 10;
-  if (items.length <= room) return items;
-  const time = (raw: RawItem) => {
-    const iso = isoDate(raw.published) ?? isoDate(raw.updated);
-    return iso === undefined ? Number.POSITIVE_INFINITY : Date.parse(iso);
-  };
-  return items
-    .map((raw, index) => ({ raw, index, time: time(raw) }))
-    .sort((a, b) => b.time - a.time || a.index - b.index)
-    .slice(0, room)
-    .sort((a, b) => a.index - b.index)
-    .map((entry) => entry.raw);
+  return normaliseFeed(feed, context, limit).items;
 }
 
 /** Merges the sources' items into one timeline: newest first, deduplicated, at most `limit`. */

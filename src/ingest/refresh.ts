@@ -19,7 +19,7 @@ import {
 import { decodeFeed } from "./decode.ts";
 import { discoverFeed } from "./discover.ts";
 import { FEED_ACCEPT, politeFetch, userAgentFor, type FetchOutcome } from "./fetch.ts";
-import { mergeTimeline, normalise } from "./normalise.ts";
+import { mergeTimeline, normaliseFeed } from "./normalise.ts";
 import { FeedError, parseFeed } from "./parse.ts";
 
 /** Workers Free allows 50 subrequests per invocation; KV calls have their own limit. */
@@ -120,11 +120,18 @@ async function ingest(
 
   let fresh: Item[];
   let lenient: string | undefined;
+  let fingerprints: Record<string, string>;
   try {
     const parsed = await parseFeed(decodeFeed(outcome.body, outcome.contentType));
     lenient = parsed.lenient;
     const previousById = new Map(previous.items.map((item) => [item.id, item]));
-    fresh = normalise(parsed, { source, feedUrl: outcome.url, now, previous: previousById }, profile.settings.itemsPerSource);
+    const normalised = normaliseFeed(
+      parsed,
+      { source, feedUrl: outcome.url, now, previous: previousById, ...(previous.fingerprints ? { fingerprints: previous.fingerprints } : {}) },
+      profile.settings.itemsPerSource,
+    );
+    fresh = normalised.items;
+    fingerprints = normalised.fingerprints;
   } catch (error) {
     const reason = error instanceof FeedError ? error.message : `could not be read (${(error as Error).message})`;
     // A broken body is a failure of this fetch: forget validators so the next one gets a full body.
@@ -142,6 +149,7 @@ async function ingest(
   const newItems = fresh.filter((item) => !knownIds.has(item.id)).length;
   // The feed shows a window of recent posts; older ones stay as history, up to the cap.
   healthy.items = mergeTimeline([fresh, previous.items], profile.settings.itemsPerSource);
+  healthy.fingerprints = fingerprints;
   return { record: healthy, outcome: sameContent(healthy.items, previous.items) ? "unchanged" : "updated", newItems };
 }
 
@@ -157,6 +165,39 @@ async function pool<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[]>
   });
   await Promise.all(workers);
   return results;
+}
+
+/** The refresh interval `now` falls in, counted from the epoch: one rotation step per interval. */
+export function rotationSlot(now: Date, refreshMinutes: number): number {
+  return Math.floor(now.getTime() / (refreshMinutes * 60_000));
+}
+
+/**
+ * Where a run at `now` starts in the configured list of sources. When every source fits in the
+ * budget, at 0. Otherwise each interval starts `budget` sources further on, so over
+ * ⌈count / budget⌉ runs every source gets its turn and each run fetches the ones fetched longest
+ * ago — derived from the clock, so the rotation costs no KV write (a source's `lastFetch` is only
+ * stored when its content changes, so it cannot drive the order).
+ */
+export function rotationStart(count: number, now: Date, refreshMinutes: number, budget: number): number {
+  if (count <= budget || budget <= 0) return 0;
+  return (rotationSlot(now, refreshMinutes) * budget) % count;
+}
+
+/**
+ * The start of the interval in which the rotation next reaches the source at `index` (its
+ * position in the configured list), after the run at `now`.
+ */
+export function nextTurn(index: number, count: number, now: Date, refreshMinutes: number, budget: number): Date {
+  const interval = refreshMinutes * 60_000;
+  const slot = rotationSlot(now, refreshMinutes);
+  const cycle = budget > 0 ? Math.ceil(count / budget) : 1;
+  for (let ahead = 1; ahead <= cycle + 1; ahead++) {
+    const at = new Date((slot + ahead) * interval);
+    const start = rotationStart(count, at, refreshMinutes, budget);
+    if ((index - start + count) % count < Math.max(budget, 1)) return at;
+  }
+  return new Date((slot + 1) * interval);
 }
 
 /** Whether a source with this record should be fetched in a run at `now`. */
@@ -192,10 +233,16 @@ export async function refresh(kv: KVNamespace, profile: Profile, sources: Source
     return fetcher(input, init);
   };
 
-  // Oldest fetch first: when the budget cannot cover every source, the rest go first next run.
-  const order = sources
-    .map((source, index) => ({ source, index, record: previous[index] ?? null }))
-    .sort((a, b) => (a.record?.lastFetch ?? "").localeCompare(b.record?.lastFetch ?? ""));
+  // Oldest fetch first: each run starts where the previous one's window ended (see rotationStart).
+  // The window moves by the full budget even when this run has less (identity verification took
+  // a share): the sources it cannot reach wait one cycle rather than shift every later window.
+  const start = rotationStart(sources.length, now, profile.settings.refreshMinutes, SUBREQUEST_BUDGET);
+  const rotated = sources.map((_, position) => {
+    const index = (start + position) % sources.length;
+    return { source: sources[index]!, record: previous[index] ?? null };
+  });
+  // Sources never fetched yet (new, or deferred by the budget before their first fetch) go first.
+  const order = [...rotated.filter(({ record }) => !record?.lastFetch), ...rotated.filter(({ record }) => record?.lastFetch)];
 
   const userAgent = userAgentFor(profile.url);
   const results = new Map<string, { record: SourceRecord; outcome: SourceOutcome; newItems: number }>();

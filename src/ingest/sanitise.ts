@@ -85,6 +85,8 @@ const SKIPPED_TAGS = new Set(["script", "style", "template", "noscript", "title"
 
 /** The readable text of an HTML fragment: entities decoded, blocks separated, whitespace folded. */
 export function htmlToText(html: string): string {
+  // Most titles, authors and tags are plain text: no parser needed.
+  if (!/[<&]/.test(html)) return foldLines(html);
   let text = "";
   let skipping = 0;
   const parser = new Parser(
@@ -105,6 +107,10 @@ export function htmlToText(html: string): string {
   );
   parser.write(html);
   parser.end();
+  return foldLines(text);
+}
+
+function foldLines(text: string): string {
   return text
     .split("\n")
     .map((line) => line.replace(/\s+/g, " ").trim())

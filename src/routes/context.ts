@@ -52,3 +52,46 @@ export class RenderCache {
 export function etagOf(...parts: string[]): string {
   return `"${parts.join("-").replace(/[^A-Za-z0-9._-]/g, "_")}"`;
 }
+
+/** A complete answer, kept to be replayed while the content it was made from is current. */
+interface StoredResponse {
+  status: number;
+  headers: [string, string][];
+  body: ArrayBuffer;
+}
+
+/** Headers a 304 keeps (as hono/etag does). */
+const NOT_MODIFIED_HEADERS = new Set(["cache-control", "content-location", "date", "etag", "expires", "vary"]);
+
+/**
+ * Whole responses of the hot routes (page and feeds) by request and content version: a hit
+ * skips routing, middleware and the body copy, so a request costs a map lookup whatever the
+ * number of items. Only 200 answers are kept; the key holds everything the answer depends on.
+ */
+export class ResponseCache {
+  private readonly entries = new Map<string, StoredResponse>();
+  private readonly capacity: number;
+
+  constructor(capacity = 64) {
+    this.capacity = capacity;
+  }
+
+  /** The stored answer for `key` (a 304 when `ifNoneMatch` names its ETag), or undefined. */
+  replay(key: string, ifNoneMatch: string | null): Response | undefined {
+    const hit = this.entries.get(key);
+    if (!hit) return undefined;
+    const etag = hit.headers.find(([name]) => name === "etag")?.[1];
+    if (etag && ifNoneMatch && ifNoneMatch.match(/"[^"]*"/g)?.includes(etag.replace(/^W\//, ""))) {
+      return new Response(null, { status: 304, headers: hit.headers.filter(([name]) => NOT_MODIFIED_HEADERS.has(name)) });
+    }
+    return new Response(hit.body, { status: hit.status, headers: hit.headers });
+  }
+
+  /** Keeps a copy of `response` under `key` when it is a 200 with an ETag. */
+  async keep(key: string, response: Response): Promise<void> {
+    if (response.status !== 200 || !response.headers.has("etag")) return;
+    const body = await response.clone().arrayBuffer();
+    if (this.entries.size >= this.capacity) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(key, { status: response.status, headers: [...response.headers], body });
+  }
+}

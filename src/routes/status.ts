@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { verificationReport } from "../identity/hints.ts";
 import type { Verification } from "../identity/verify.ts";
 import { en, type Messages } from "../i18n/en.ts";
+import { nextTurn, rotationSlot, SUBREQUEST_BUDGET } from "../ingest/refresh.ts";
 import { sourceFeeds, type Site } from "../site.ts";
 import { feedOriginOf } from "../sources/origin.ts";
 import { contentHash, type Timeline } from "../store/index.ts";
@@ -27,6 +28,12 @@ export interface SourceReport {
   warning: string | null;
   failures: number;
   next_attempt: string | null;
+  /**
+   * When a scheduled run will next fetch it: the later of its turn in the rotation (sources beyond
+   * one run's subrequest budget take turns, oldest fetch first) and `next_attempt`; null when it is
+   * never fetched (gone, or a link without a feed).
+   */
+  next_fetch: string | null;
   gone: boolean;
   item_count: number;
   /** The inbound rel=me verdict for identity accounts; null until checked. */
@@ -38,6 +45,8 @@ export interface StatusReport {
   checked_at: string | null;
   updated_at: string | null;
   item_count: number;
+  /** Sources fetched per scheduled run at most, and runs needed to fetch every source once. */
+  rotation: { sources_per_run: number; runs_per_cycle: number };
   sources: SourceReport[];
 }
 
@@ -49,16 +58,22 @@ export function statusReport(
   timeline: Timeline,
   verification: ReadonlyMap<string, Verification> = new Map(),
   t: Messages = en,
+  now = new Date(),
 ): StatusReport {
   const stored = new Map(timeline.sources.map((entry) => [entry.id, entry]));
   const feeds = sourceFeeds(site, timeline);
+  const count = site.sources.length;
+  const minutes = site.profile.settings.refreshMinutes;
   return {
     home: site.profile.url,
     checked_at: timeline.checkedAt === NEVER ? null : timeline.checkedAt,
     updated_at: timeline.builtAt === NEVER ? null : timeline.builtAt,
     item_count: timeline.items.length,
-    sources: site.sources.map((source) => {
+    rotation: { sources_per_run: Math.min(count, SUBREQUEST_BUDGET), runs_per_cycle: Math.max(1, Math.ceil(count / SUBREQUEST_BUDGET)) },
+    sources: site.sources.map((source, index) => {
       const entry = stored.get(source.id);
+      const turn = nextTurn(index, count, now, minutes, SUBREQUEST_BUDGET).toISOString();
+      const fetched = feeds.has(source.id) && !entry?.gone;
       return {
         id: source.id,
         service: source.service,
@@ -76,6 +91,7 @@ export function statusReport(
         warning: entry?.warning ?? null,
         failures: entry?.failures ?? 0,
         next_attempt: entry?.nextAttempt ?? null,
+        next_fetch: fetched ? (entry?.nextAttempt && entry.nextAttempt > turn ? entry.nextAttempt : turn) : null,
         gone: entry?.gone ?? false,
         item_count: entry?.itemCount ?? 0,
         verification: verificationReport(verification.get(source.id), source, site.profile.url, t),
@@ -89,8 +105,11 @@ export const status = new Hono<AppEnv>();
 status.get("/status.json", async (c) => {
   const site = c.get("site");
   const [timeline, verification] = await Promise.all([timelineOf(c), c.get("identity").verdicts(c.env.M2_KV)]);
-  const report = statusReport(site, timeline, verification, c.get("t"));
+  const now = new Date();
+  const report = statusReport(site, timeline, verification, c.get("t"), now);
   c.header("Cache-Control", "no-cache");
-  c.header("ETag", etagOf(site.profileVersion, timeline.version, timeline.checkedAt, "status", c.get("lang"), contentHash(report.sources.map((s) => s.verification))));
+  // The rotation slot is part of the tag: next_fetch moves on every interval.
+  const slot = String(rotationSlot(now, site.profile.settings.refreshMinutes));
+  c.header("ETag", etagOf(site.profileVersion, timeline.version, timeline.checkedAt, slot, "status", c.get("lang"), contentHash(report.sources.map((s) => s.verification))));
   return c.json(report);
 });

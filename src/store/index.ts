@@ -40,10 +40,12 @@ export interface SourceRecord {
   /** A non-fatal note about the last fetch ("returned no items; kept 12 earlier ones"). */
   warning?: string;
   items: Item[];
+  /** Fingerprints of the raw entries behind `items` (see normaliseFeed): unchanged ones are reused. */
+  fingerprints?: Record<string, string>;
 }
 
 /** A source's health as shown on /status, without its items. */
-export type SourceStatus = Omit<SourceRecord, "items" | "etag" | "lastModified"> & {
+export type SourceStatus = Omit<SourceRecord, "items" | "etag" | "lastModified" | "fingerprints"> & {
   itemCount: number;
   /** Hash of the record's content: the timeline is rebuilt when any differs. */
   revision: string;
@@ -115,6 +117,6 @@ export function contentHash(value: unknown): string {
 }
 
 export function statusOf(record: SourceRecord): SourceStatus {
-  const { items, etag: _etag, lastModified: _lastModified, ...rest } = record;
+  const { items, etag: _etag, lastModified: _lastModified, fingerprints: _fingerprints, ...rest } = record;
   return { ...rest, itemCount: items.length, revision: contentHash(record) };
 }

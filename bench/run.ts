@@ -1,0 +1,172 @@
+/**
+ * @module `npm run bench`: the four measurements of issue 6 in one run, then one table with a
+ * PASS/FAIL column per target. A measurement, not a test: it exits 0 whatever the verdicts.
+ *
+ * BENCH_ROUNDS (default 7) sets how many alternating one-second autocannon runs compare each
+ * route with its baseline; BENCH_PARTS (e.g. `pipeline,weight`) runs only some parts.
+ */
+import profileJson from "../profile.json" with { type: "json" };
+import { validateProfile } from "../src/config/index.ts";
+import { resolveSources } from "../src/sources/index.ts";
+import { benchBudget } from "./budget.ts";
+import { printTable, verdict, type Row } from "./common.ts";
+import { benchPipeline } from "./pipeline.ts";
+import { bundle, bundleSize, compare, host, load, ROUTES, seed, syntheticTimeline, type Load } from "./serve.ts";
+import { exampleTimeline, weighPage } from "./weight.ts";
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+/** BENCH_PARTS=pipeline,weight runs only those parts (all four by default). */
+const PARTS = process.env.BENCH_PARTS?.split(",");
+const SECONDS = 3;
+const HELLO_PORT = 8790;
+const M2_PORT = 8791;
+const SIZES = [10, 1_000, 10_000];
+const SERVING_TARGET = 0.9;
+const PIPELINE_TARGET = 1.5;
+const PAGE_TARGET = 30 * 1024;
+const BUNDLE_TARGET = 1024 * 1024;
+
+const rows: Row[] = [];
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+const ms = (value: number) => `${value.toFixed(2)} ms`;
+const loadText = (result: Load) => `${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms`;
+const log = (line: string) => console.log(`· ${line}`);
+
+async function serving(m2Dir: string, helloDir: string, sourceIds: string[]) {
+  const hello = await host(helloDir, HELLO_PORT);
+  const helloOrigin = `http://127.0.0.1:${HELLO_PORT}`;
+  const m2Origin = `http://127.0.0.1:${M2_PORT}`;
+  try {
+    const plain = await load(`${helloOrigin}/`, SECONDS);
+    log(`hello-world baseline: ${loadText(plain)}`);
+    rows.push({ part: "1 serving", measure: "hello-world Hono (13 B)", value: loadText(plain), target: "(reference)", verdict: "" });
+    for (const size of SIZES) {
+      const m2 = await host(m2Dir, M2_PORT);
+      try {
+        await seed(m2, syntheticTimeline(size, sourceIds));
+        for (const route of ROUTES) {
+          const first = await fetch(`${m2Origin}${route}`);
+          const bytes = (await first.arrayBuffer()).byteLength;
+          if (first.status !== 200) throw new Error(`${route} answered ${first.status}`);
+          // A hello-world answer of the same size: the ratio measures m2's work, not the bytes.
+          const { target: result, baseline, ratio } = await compare(`${m2Origin}${route}`, `${helloOrigin}/?bytes=${bytes}`, ROUNDS);
+          const errors = result.errors + baseline.errors;
+          log(`${size} items ${route}: ${loadText(result)}; baseline ${loadText(baseline)}; ${ratio.toFixed(2)}×${errors ? `; ${errors} errors` : ""}`);
+          rows.push({
+            part: "1 serving",
+            measure: `${size} items ${route} (${kb(bytes)})`,
+            value: `${loadText(result)} · ${ratio.toFixed(2)}× (baseline ${Math.round(baseline.requestsPerSecond)} req/s)${errors ? ` · ${errors} errors` : ""}`,
+            target: `≥ ${SERVING_TARGET}× baseline`,
+            verdict: verdict(ratio >= SERVING_TARGET && errors === 0),
+          });
+        }
+      } finally {
+        await m2.dispose();
+      }
+    }
+  } finally {
+    await hello.dispose();
+  }
+}
+
+async function pipeline() {
+  for (const result of await benchPipeline()) {
+    log(`pipeline ${result.items} items: ${ms(result.pipelineMs)} vs raw ${ms(result.rawMs)} (${result.ratio.toFixed(2)}×); first fetch ${ms(result.coldMs)}`);
+    rows.push({
+      part: "2 pipeline",
+      measure: `feed of ${result.items} items, one new`,
+      value: `${ms(result.pipelineMs)} vs rss-parser ${ms(result.rawMs)} · ${result.ratio.toFixed(2)}×`,
+      target: `≤ ${PIPELINE_TARGET}× raw parse`,
+      verdict: verdict(result.ratio <= PIPELINE_TARGET),
+    });
+    rows.push({
+      part: "2 pipeline",
+      measure: `feed of ${result.items} items, first fetch`,
+      value: `${ms(result.coldMs)} · ${(result.coldMs / result.rawMs).toFixed(2)}×`,
+      target: "(once per source)",
+      verdict: "",
+    });
+  }
+}
+
+async function budget() {
+  for (const result of await benchBudget()) {
+    const { unchanged, oneChanged } = result;
+    log(`budget ${result.sources} sources: ${JSON.stringify(result)}`);
+    rows.push({
+      part: "3 budget",
+      measure: `${result.sources} sources, nothing changed`,
+      value: `${unchanged.subrequests} subrequests, ${unchanged.kvReads} KV reads, ${unchanged.kvWrites} KV writes`,
+      target: "0 writes, ≤ 50 subrequests",
+      verdict: verdict(unchanged.kvWrites === 0 && unchanged.subrequests <= 50),
+    });
+    rows.push({
+      part: "3 budget",
+      measure: `${result.sources} sources, one changed`,
+      value: `${oneChanged.subrequests} subrequests, ${oneChanged.kvReads} KV reads, ${oneChanged.kvWrites} KV writes`,
+      target: "≤ 2 writes, ≤ 50 subrequests",
+      verdict: verdict(oneChanged.updated === 1 && oneChanged.kvWrites <= 2 && oneChanged.subrequests <= 50),
+    });
+    rows.push({
+      part: "3 budget",
+      measure: `${result.sources} sources, rotation`,
+      value: `all fetched in ${result.runsToCoverAll} run(s), ≤ ${result.maxSubrequests} subrequests per run`,
+      target: "all in ⌈n/50⌉ runs, ≤ 50",
+      verdict: verdict(result.coveredAll && result.runsToCoverAll === Math.ceil(result.sources / 50) && result.maxSubrequests <= 50),
+    });
+  }
+}
+
+async function weight(m2Dir: string) {
+  const m2 = await host(m2Dir, M2_PORT);
+  try {
+    await seed(m2, await exampleTimeline());
+    const page = await weighPage(`http://127.0.0.1:${M2_PORT}`);
+    log(`page: ${JSON.stringify(page)}`);
+    rows.push({
+      part: "4 weight",
+      measure: `/ of profile.json (${page.items} items)`,
+      value: `${kb(page.bytes)}, ${kb(page.gzipBytes)} gzip (+ ${kb(page.stylesheetBytes)} CSS, cached a year)`,
+      target: "≤ 30 KB",
+      verdict: verdict(page.bytes <= PAGE_TARGET),
+    });
+    rows.push({ part: "4 weight", measure: "scripts on /", value: String(page.scripts), target: "0", verdict: verdict(page.scripts === 0) });
+    rows.push({ part: "4 weight", measure: "web fonts on /", value: String(page.fonts), target: "0", verdict: verdict(page.fonts === 0) });
+  } finally {
+    await m2.dispose();
+  }
+  const size = bundleSize(m2Dir);
+  log(`bundle: ${JSON.stringify(size)}`);
+  rows.push({
+    part: "4 weight",
+    measure: "Worker bundle (wrangler deploy --dry-run)",
+    value: `${kb(size.raw)}, ${kb(size.gzip)} gzip`,
+    target: "≤ 1 MB gzip",
+    verdict: verdict(size.gzip <= BUNDLE_TARGET),
+  });
+}
+
+const checked = validateProfile(profileJson);
+if (!checked.ok) throw new Error(`profile.json: ${checked.problems.join("; ")}`);
+const sourceIds = resolveSources(checked.profile).map((source) => source.id);
+
+log("bundling m2 and the hello-world baseline with wrangler deploy --dry-run");
+const m2Dir = bundle("m2", "wrangler.toml");
+const helloDir = bundle("hello", "bench/hello.wrangler.toml");
+for (const [name, part] of [
+  ["pipeline", pipeline],
+  ["budget", budget],
+  ["serving", () => serving(m2Dir, helloDir, sourceIds)],
+  ["weight", () => weight(m2Dir)],
+] as const) {
+  if (PARTS && !PARTS.includes(name)) continue;
+  try {
+    await part();
+  } catch (error) {
+    console.error(`bench part ${name} failed:`, error);
+    rows.push({ part: name, measure: "(did not run)", value: String((error as Error).message ?? error).slice(0, 80), target: "", verdict: "FAIL" });
+  }
+}
+console.log("");
+printTable(rows);
+process.exit(0);
