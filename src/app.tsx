@@ -8,6 +8,7 @@ import { etag } from "hono/etag";
 import { secureHeaders } from "hono/secure-headers";
 import { messagesFor } from "./i18n/languages.ts";
 import { IdentityState } from "./identity/schedule.ts";
+import { pageLanguage } from "./i18n/negotiate.ts";
 import { SUBREQUEST_BUDGET, type RefreshOptions } from "./ingest/refresh.ts";
 import { ConfigErrorPage, MessagePage } from "./render/page.tsx";
 import { STYLESHEET_PATH } from "./render/style.ts";
@@ -79,12 +80,11 @@ export function createWorker(profileInput: unknown, options: AppOptions = {}) {
     c.set("refresher", refresher);
     c.set("renders", renders);
     c.set("identity", identityState);
-    const requested = c.req.query("lang");
-    const lang = requested && messagesFor(requested).code === requested.toLowerCase() ? requested.toLowerCase() : site.profile.lang;
-    c.set("lang", lang);
-    c.set("t", messagesFor(lang));
     await next();
   });
+  // ?lang= first, then Accept-Language, else the profile's language; no cookie (pages are cached
+  // per language, and Vary: Accept-Language is enough for shared caches).
+  app.use(pageLanguage(site.profile.lang));
   app.use(etag());
 
   app.route("/", pages);

@@ -1,6 +1,7 @@
 /** @module English UI strings. Every language file has exactly these keys (see ./languages.ts). */
 export const en = {
   code: "en",
+  /** The language's own name, shown in the language switch. */
   name: "English",
   accounts: "Elsewhere",
   recent: "Recent activity",
@@ -13,6 +14,10 @@ export const en = {
   feedOpml: "All feeds (OPML)",
   status: "Status",
   statusTitle: "Sources and verification",
+  statusLead: "Where this page gets its activity from, and whether each account links back to it.",
+  statusChecked: "Last check",
+  statusUpdated: "Last change",
+  statusItems: "Items on the page",
   source: "Source",
   service: "Service",
   feed: "Feed",
@@ -20,11 +25,29 @@ export const en = {
   lastSuccess: "Last success",
   nextAttempt: "Next attempt",
   error: "Error",
+  warning: "Note",
   items: "Items",
   never: "never",
   none: "none",
+  notYet: "not fetched yet",
+  healthy: "working",
+  failing: "failing",
+  gone: "gone",
   linkOnly: "link only (no feed)",
   verification: "Verification",
+  verificationPending: "not checked yet",
+  verificationChecked: "checked",
+  hint: "How to fix: ",
+  errorNotFound: "The feed address answers “not found”: the account may have moved or been renamed.",
+  errorGone: "The feed has been removed for good; m2 no longer fetches it and keeps what it had.",
+  errorRefused: "The service refused to hand over the feed (access denied).",
+  errorRateLimited: "The service asked m2 to slow down; it will try again later.",
+  errorServer: "The service had a problem on its side; m2 will try again later.",
+  errorTimeout: "The service took too long to answer.",
+  errorNetwork: "The service could not be reached.",
+  errorTooLarge: "The feed is larger than m2 accepts (settings.maxFeedBytes).",
+  errorUnreadable: "The feed was fetched but could not be read as RSS, Atom or JSON Feed.",
+  errorOther: "The last fetch failed.",
   home: "Home",
   notFound: "Nothing at this address.",
   notFoundTitle: "Not found",
@@ -45,8 +68,15 @@ export const en = {
   hintWithoutRelMe: "{host} mentions {home} without rel=me: put it in a profile field instead",
   hintUnreachable: "{host} could not be read ({error}); it will be checked again",
   skipToContent: "Skip to content",
-  languageSwitch: "Français",
-  languageSwitchCode: "fr",
+  /** `{name}` is replaced by the profile's name. */
+  photoOf: "Portrait of {name}",
+  /** Read before the pronouns by screen readers (visually hidden), punctuation included. */
+  pronouns: "Pronouns: ",
+  locality: "Location: ",
+  language: "Language",
+  /** Link to the page in this language, written in this language. */
+  readIn: "Read in English",
+  poweredBy: "Home made with m2",
 } as const;
 
 export type Messages = { readonly [K in keyof typeof en]: string };
