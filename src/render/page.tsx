@@ -94,11 +94,15 @@ export function PageHead({ profile, sources, lang }: { profile: Profile; sources
 export function AccountLink({ source, verified, t }: { source: Source; verified: boolean; t: Messages }) {
   return (
     <a class={source.identity ? "u-url link" : "link"} rel={relFor(source)} href={source.url}>
-      <span class="link-label">{source.label}</span>
-      {source.handle && source.label !== source.handle ? <span class="link-handle">{source.handle}</span> : null}
+      <span class="link-text">
+        <span class="link-label">{source.label}</span>
+        {source.handle && source.label !== source.handle ? <span class="link-handle">{source.handle}</span> : null}
+      </span>
+      {/* The check mark is drawn; its meaning is read as text (aria-label on a plain span is not announced). */}
       {verified ? (
-        <span class="verified" title={t.verifiedBadge} aria-label={t.verifiedBadge}>
-          ✓
+        <span class="verified" title={t.verifiedBadge}>
+          <span aria-hidden="true">✓</span>
+          <span class="vh">{t.verifiedBadge}</span>
         </span>
       ) : null}
     </a>
@@ -153,7 +157,7 @@ export function Entry({ item, source, lang, now }: { item: Item; source: Source 
   const permalink = item.url ?? source?.url;
   const excerpt = item.summary || (item.titleGenerated ? item.title : "");
   return (
-    <article class="h-entry entry" lang={item.lang && !sameLanguage(item.lang, lang) ? item.lang : undefined}>
+    <article class={item.image && !item.titleGenerated ? "h-entry entry with-thumb" : "h-entry entry"} lang={item.lang && !sameLanguage(item.lang, lang) ? item.lang : undefined}>
       <EntrySource item={item} source={source} lang={lang} now={now} />
       {item.titleGenerated ? null : (
         <h3 class="p-name">

@@ -59,11 +59,14 @@ function SourceCard({ source, t, lang, now }: { source: SourceReport; t: Message
         <span class="muted">{source.service_name}</span>
         <span class={failing ? "badge badge-fail" : "badge badge-ok"}>{state}</span>
       </h2>
+      {source.feed || source.error || source.warning || source.identity ? (
       <dl>
-        <dt>{t.feed}</dt>
-        <dd>{source.feed ? <a href={source.feed}>{source.feed}</a> : t.linkOnly}</dd>
         {source.feed ? (
           <>
+            <dt>{t.feed}</dt>
+            <dd>
+              <a href={source.feed}>{source.feed}</a>
+            </dd>
             <dt>{t.lastFetch}</dt>
             <dd>
               <When iso={source.last_fetch} lang={lang} now={now} t={t} />
@@ -126,6 +129,7 @@ function SourceCard({ source, t, lang, now }: { source: SourceReport; t: Message
           </>
         ) : null}
       </dl>
+      ) : null}
     </li>
   );
 }
@@ -148,7 +152,10 @@ export function StatusPage({ report, name, t, lang, stylesheet, favicon, now }: 
       </a>
       <main id="content" class="error-page">
         <p>
-          <a href="/">← {name}</a>
+          <a href="/">
+            <span aria-hidden="true">← </span>
+            {name}
+          </a>
         </p>
         <h1>{t.statusTitle}</h1>
         <p>{t.statusLead}</p>

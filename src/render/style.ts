@@ -31,12 +31,13 @@ h1 a{color:inherit;text-decoration:none}
 .meta>span+span::before{content:"·";margin:0 .5em}
 .p-note{margin:.9rem auto 0;max-width:32rem;font-size:1.02rem}
 .links{list-style:none;margin:1.75rem 0 0;padding:0;display:grid;gap:.7rem}
-.link{display:flex;align-items:center;gap:.75rem;min-height:3.25rem;padding:.7rem 1.1rem;background:var(--card);color:var(--fg);border:1px solid var(--line);border-radius:.9rem;box-shadow:var(--shadow);text-decoration:none;font-weight:600;transition:border-color .15s,transform .15s}
+.link{display:flex;align-items:center;gap:.8rem;min-height:3.5rem;padding:.6rem 1.1rem;background:var(--card);color:var(--fg);border:1px solid var(--line);border-radius:.9rem;box-shadow:var(--shadow);text-decoration:none;font-weight:600;transition:border-color .15s,transform .15s}
 .link:hover{border-color:var(--accent);transform:translateY(-1px)}
 .link:hover .link-label{color:var(--accent)}
 .link svg{width:1.35rem;height:1.35rem;fill:currentColor;flex:none}
-.link-label{flex:1;text-align:left}
-.link-handle{font-weight:400;font-size:.875rem;color:var(--muted);text-align:right;min-width:0;overflow:hidden;text-overflow:ellipsis;white-space:nowrap;max-width:60%}
+.link-text{display:flex;flex-direction:column;min-width:0;text-align:left;line-height:1.3}
+.link-handle{font-weight:400;font-size:.85rem;color:var(--muted);overflow-wrap:anywhere}
+.verified{margin-left:auto;flex:none;display:grid;place-items:center;width:1.5rem;height:1.5rem;border-radius:50%;border:1.5px solid var(--accent);color:var(--accent);font-size:.85rem;line-height:1}
 h2{font-size:.8rem;font-weight:700;letter-spacing:.09em;text-transform:uppercase;color:var(--muted);margin:3rem 0 1rem}
 .entries{list-style:none;margin:0;padding:0;display:grid;gap:1rem}
 .entry{background:var(--card);border:1px solid var(--line);border-radius:1rem;padding:1rem 1.2rem 1.1rem;box-shadow:var(--shadow)}
@@ -49,7 +50,10 @@ h2{font-size:.8rem;font-weight:700;letter-spacing:.09em;text-transform:uppercase
 .entry h3 a:hover{color:var(--accent);text-decoration:underline}
 .excerpt{margin:.4rem 0 0}
 .entry h3+.excerpt{color:var(--muted);display:-webkit-box;-webkit-box-orient:vertical;-webkit-line-clamp:3;line-clamp:3;overflow:hidden}
-.entry-image{display:block;width:100%;height:auto;aspect-ratio:16/9;object-fit:cover;margin:.8rem 0 0;border-radius:.65rem;background:var(--line)}
+.entry-image{display:block;width:100%;height:auto;aspect-ratio:3/2;max-height:20rem;object-fit:cover;margin:.8rem 0 0;border-radius:.65rem;background:var(--line)}
+.with-thumb{display:grid;grid-template-columns:minmax(0,1fr) auto;column-gap:1rem}.with-thumb>*{grid-column:1}
+.with-thumb>.entry-image{grid-column:2;grid-row:1/span 3;width:4.5rem;height:4.5rem;aspect-ratio:1;margin:0;align-self:start}
+@media (min-width:30rem){.with-thumb>.entry-image{width:6rem;height:6rem}}
 .empty{color:var(--muted)}
 .page-footer{max-width:38rem;margin:0 auto;padding:2rem 1.25rem 3rem;color:var(--muted);font-size:.9rem;text-align:center}
 .page-footer ul{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;justify-content:center;gap:.3rem 1.1rem}
@@ -62,7 +66,8 @@ main h2{margin-top:.4rem}.page-footer{max-width:70rem;text-align:left}.page-foot
 .status-summary{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;margin:1rem 0 0}
 .sources{list-style:none;margin:0;padding:0;display:grid;gap:1rem}
 .source-card h2{all:unset;display:flex;flex-wrap:wrap;gap:.5rem;align-items:baseline;font-size:1.1rem;font-weight:700}
-.source-card dl{display:grid;grid-template-columns:minmax(7rem,max-content) 1fr;gap:.3rem 1rem;margin:.8rem 0 0;font-size:.92rem}
+.source-card dl{display:grid;gap:0 1rem;margin:.8rem 0 0;font-size:.92rem}.source-card dd+dt{margin-top:.4rem}
+@media (min-width:36rem){.source-card dl{grid-template-columns:minmax(8rem,max-content) 1fr;gap:.3rem 1rem}.source-card dd+dt{margin-top:0}}
 .source-card dt{color:var(--muted)}.source-card dd{margin:0;min-width:0;overflow-wrap:anywhere}
 .badge{display:inline-block;font-size:.78rem;font-weight:700;padding:.05rem .55rem;border-radius:999px;border:1px solid currentColor}
 .badge-ok{color:var(--accent)}.badge-fail{color:#a4262c}
@@ -73,9 +78,9 @@ main h2{margin-top:.4rem}.page-footer{max-width:70rem;text-align:left}.page-foot
 @media (prefers-reduced-motion:reduce){.link{transition:none}.link:hover{transform:none}}
 @media print{:root{--bg:#fff;--card:#fff;--fg:#000;--muted:#333;--line:#bbb;--accent:#000;--shadow:none}
 .page{display:block;max-width:none;padding:0}.profile{position:static;text-align:left}.avatar{margin:0 0 .5rem;width:4rem;height:4rem;box-shadow:none}
-.links{gap:.15rem;margin-top:1rem}.link{min-height:0;padding:0;border:0;display:block}.link::after{content:" — " attr(href);font-weight:400}.link-handle{display:none}
+.links{gap:.15rem;margin-top:1rem}.link{min-height:0;padding:0;border:0;display:block}.link-text{display:inline}.link::after{content:" — " attr(href);font-weight:400}.link-handle{display:none}
 .entry{break-inside:avoid;padding:.5rem 0;border:0;border-bottom:1px solid var(--line);border-radius:0}.entry-image{display:none}
-.entry h3+.excerpt{display:block}.skip,.page-footer{display:none}}
+.entry h3+.excerpt{display:block}.with-thumb{display:block}.skip,.page-footer{display:none}}
 `.trim();
 
 /** Fingerprinted path of the base stylesheet (error pages, and pages of a profile without accent). */
