@@ -56,7 +56,7 @@ function SourceCard({ source, t, lang, now }: { source: SourceReport; t: Message
     <li class="entry source-card">
       <h2>
         <a href={source.url}>{source.label}</a>
-        <span class="muted">{source.service_name}</span>
+        {source.label === source.service_name ? null : <span class="muted">{source.service_name}</span>}
         <span class={failing ? "badge badge-fail" : "badge badge-ok"}>{state}</span>
       </h2>
       {source.feed || source.error || source.warning || source.identity ? (

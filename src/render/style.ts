@@ -78,7 +78,7 @@ main h2{margin-top:.4rem}.page-footer{max-width:70rem;text-align:left}.page-foot
 @media (prefers-reduced-motion:reduce){.link{transition:none}.link:hover{transform:none}}
 @media print{:root{--bg:#fff;--card:#fff;--fg:#000;--muted:#333;--line:#bbb;--accent:#000;--shadow:none}
 .page{display:block;max-width:none;padding:0}.profile{position:static;text-align:left}.avatar{margin:0 0 .5rem;width:4rem;height:4rem;box-shadow:none}
-.links{gap:.15rem;margin-top:1rem}.link{min-height:0;padding:0;border:0;display:block}.link-text{display:inline}.link::after{content:" — " attr(href);font-weight:400}.link-handle{display:none}
+.links{gap:.15rem;margin-top:1rem}.link{min-height:0;padding:0;border:0;display:block}.link-text{display:inline}.link{overflow-wrap:anywhere}.link::after{content:" — " attr(href);font-weight:400}.entry-source time::after{content:" (" attr(title) ")"}.link-handle{display:none}
 .entry{break-inside:avoid;padding:.5rem 0;border:0;border-bottom:1px solid var(--line);border-radius:0}.entry-image{display:none}
 .entry h3+.excerpt{display:block}.with-thumb{display:block}.skip,.page-footer{display:none}}
 `.trim();

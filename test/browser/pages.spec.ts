@@ -140,6 +140,25 @@ describe("the link hub", () => {
   });
 });
 
+describe("narrow screens and paper", () => {
+  it("fits 320 px without sideways scrolling, and prints without the footer", async () => {
+    const { page, context, problems } = await visit("/", { colorScheme: "light", width: 320 });
+    try {
+      const overflow = await page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth");
+      assert.equal(overflow, 0);
+      await page.emulateMedia({ media: "print" });
+      await page.screenshot({ path: join(SCREENSHOTS, "home-print.png"), fullPage: true });
+      assert.equal(await page.locator(".page-footer").isVisible(), false);
+      // Printed account links spell out their address.
+      const after = (await page.evaluate("getComputedStyle(document.querySelector('.link'), '::after').content")) as string;
+      assert.match(after, /attr\(href\)|mastodon\.social/);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
 describe("languages", () => {
   it("switches to English through Accept-Language and back to French through the switch link", async () => {
     const { page, context, problems } = await visit("/", { colorScheme: "light", width: 1280, locale: "en-GB" });
