@@ -27,6 +27,8 @@ describe("the home page", () => {
     const byQuery = await (await request(worker, "/?lang=en")).text();
     expect(byQuery).toContain('<html lang="en">');
     expect(byQuery).toContain("Recent activity");
+    // The note stays marked as French on the English page.
+    expect(byQuery).toContain('<p class="p-note" lang="fr">');
     const byHeader = await request(worker, "/", { headers: { "Accept-Language": "en-GB,en;q=0.9,fr;q=0.5" } });
     expect(await byHeader.text()).toContain('<html lang="en">');
     // A language m2 does not have falls back to the profile's, not to English.
@@ -132,12 +134,12 @@ describe("the status page", () => {
           next_attempt: null,
           gone: false,
           item_count: 0,
-          verification: { verdict: "not-linked", detail: "No link back to https://camille.example/ found.", hint: "Add your home URL to your GitHub profile.", checked_at: "2026-11-28T09:00:00Z" },
+          verification: { verdict: "no-link-back", detail: "No link back to https://camille.example/ found.", hint: "Add your home URL to your GitHub profile.", checked_at: "2026-11-28T09:00:00Z" },
         },
       ],
     };
     const html = await renderStatusPage({ report, name: "Camille", t: messagesFor("en"), lang: "en", stylesheet: "/m2.css", now: Date.parse("2026-11-28T12:00:00Z") });
-    expect(html).toContain("<strong>not-linked</strong>");
+    expect(html).toContain("<strong>no-link-back</strong>");
     expect(html).toContain("No link back to https://camille.example/ found.");
     expect(html).toContain("How to fix: Add your home URL to your GitHub profile.");
     expect(html).toContain(">3 hours ago</time>");

@@ -232,6 +232,8 @@ export function PageFooter({ t }: { t: Messages }) {
 
 /** The h-card: photo (or monogram), name, pronouns and place, note, link hub. */
 export function ProfileCard({ profile, sources, t, verification }: { profile: Profile; sources: Source[]; t: Messages; verification?: ReadonlyMap<string, Verification> | undefined }) {
+  // The note is written in the profile's language, which the reader may have switched away from.
+  const noteLang = sameLanguage(profile.lang, t.code) ? undefined : profile.lang;
   return (
     <header class="h-card profile">
       {profile.photo ? (
@@ -262,7 +264,11 @@ export function ProfileCard({ profile, sources, t, verification }: { profile: Pr
           ) : null}
         </p>
       ) : null}
-      {profile.note ? <p class="p-note">{profile.note}</p> : null}
+      {profile.note ? (
+        <p class="p-note" lang={noteLang}>
+          {profile.note}
+        </p>
+      ) : null}
       <AccountLinks sources={sources} t={t} verification={verification} />
     </header>
   );
