@@ -186,6 +186,8 @@ describe("the status page", () => {
         assert.deepEqual(problems, []);
         assert.equal(await page.locator("h1").count(), 1);
         assert.equal(await page.locator(".source-card").count(), profile.accounts.length);
+        assert.equal(await page.locator(".badge-fail").count(), 1);
+        assert.match(await page.locator(".source-card", { hasText: "Codeberg" }).innerText(), /introuvable/);
         assert.deepEqual(await axeViolations(page), []);
       } finally {
         await context.close();

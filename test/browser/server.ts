@@ -22,8 +22,11 @@ const FEEDS: Record<string, string> = {
   "https://blog.camille.example/feed/": "wordpress.rss",
 };
 
-function fixtures(): Record<string, { body: string; type: string }> {
-  const table: Record<string, { body: string; type: string }> = {};
+function fixtures(): Record<string, { body: string; type: string; status?: number }> {
+  // One account whose feed answers 404, so the status page shows a failure in plain words.
+  const table: Record<string, { body: string; type: string; status?: number }> = {
+    "https://codeberg.org/camille.rss": { body: "Not found", type: "text/plain", status: 404 },
+  };
   for (const [url, file] of Object.entries(FEEDS)) {
     table[url] = { body: readFileSync(join(ROOT, "test/fixtures/feeds", file), "utf8"), type: TYPES[file.split(".").pop()!]! };
   }

@@ -7,8 +7,8 @@ import { createWorker } from "../../src/app.tsx";
 import profile from "./profile.json";
 
 interface BrowserEnv extends Env {
-  /** Feed URL → { body, type }, from test/fixtures/feeds. */
-  FIXTURES: Record<string, { body: string; type: string }>;
+  /** Feed URL → { body, type, status? }, from test/fixtures/feeds. */
+  FIXTURES: Record<string, { body: string; type: string; status?: number }>;
 }
 
 let worker: ReturnType<typeof createWorker> | undefined;
@@ -20,7 +20,7 @@ function workerFor(env: BrowserEnv) {
         const url = new Request(input).url;
         const fixture = env.FIXTURES[url];
         if (!fixture) return new Response(`no fixture for ${url}`, { status: 599 });
-        return new Response(fixture.body, { headers: { "Content-Type": fixture.type } });
+        return new Response(fixture.body, { status: fixture.status ?? 200, headers: { "Content-Type": fixture.type } });
       }) as typeof fetch,
     },
   });
