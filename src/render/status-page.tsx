@@ -39,6 +39,18 @@ export function plainError(source: Pick<SourceReport, "error" | "http_status" | 
   return t.errorOther;
 }
 
+/** A verdict of identity/verify.ts in words; an unknown one is shown as is. */
+export function verdictInWords(verdict: string, t: Messages): string {
+  const words: Record<string, string> = {
+    verified: t.verdictVerified,
+    "verified-loosely": t.verdictVerifiedLoosely,
+    "links-back-without-rel-me": t.verdictLinksBackWithoutRelMe,
+    "no-link-back": t.verdictNoLinkBack,
+    unreachable: t.verdictUnreachable,
+  };
+  return words[verdict] ?? verdict;
+}
+
 function When({ iso, lang, now, t }: { iso: string | null; lang: string; now: number; t: Messages }) {
   if (!iso) return <>{t.never}</>;
   return (
@@ -108,7 +120,7 @@ function SourceCard({ source, t, lang, now }: { source: SourceReport; t: Message
             <dd>
               {verification ? (
                 <>
-                  <strong>{verification.verdict}</strong>
+                  <strong class={verification.verdict === "verified" ? "badge badge-ok" : "badge badge-fail"}>{verdictInWords(verification.verdict, t)}</strong>
                   {verification.detail ? <p class="problem">{verification.detail}</p> : null}
                   {verification.hint ? (
                     <p class="problem">
