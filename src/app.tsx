@@ -8,6 +8,7 @@ import { etag } from "hono/etag";
 import { secureHeaders } from "hono/secure-headers";
 import { messagesFor } from "./i18n/languages.ts";
 import { IdentityState } from "./identity/schedule.ts";
+import { pageLanguage } from "./i18n/negotiate.ts";
 import { SUBREQUEST_BUDGET, type RefreshOptions } from "./ingest/refresh.ts";
 import { ConfigErrorPage, MessagePage } from "./render/page.tsx";
 import { STYLESHEET_PATH } from "./render/style.ts";
@@ -19,6 +20,7 @@ import { allowedMethods } from "./routes/methods.ts";
 import { pages } from "./routes/pages.tsx";
 import { status } from "./routes/status.ts";
 import { buildSite, Refresher } from "./site.ts";
+import { renderClock } from "./i18n/dates.ts";
 
 /** Routes whose answers ResponseCache replays (see `fetch` in createWorker). */
 const REPLAYED_PATHS = new Set(["/", "/feed.xml", "/atom.xml", "/feed.json"]);
@@ -84,12 +86,11 @@ export function createWorker(profileInput: unknown, options: AppOptions = {}) {
     c.set("refresher", refresher);
     c.set("renders", renders);
     c.set("identity", identityState);
-    const requested = c.req.query("lang");
-    const lang = requested && messagesFor(requested).code === requested.toLowerCase() ? requested.toLowerCase() : site.profile.lang;
-    c.set("lang", lang);
-    c.set("t", messagesFor(lang));
     await next();
   });
+  // ?lang= first, then Accept-Language, else the profile's language; no cookie (pages are cached
+  // per language, and Vary: Accept-Language is enough for shared caches).
+  app.use(pageLanguage(site.profile.lang));
   app.use(etag());
 
   app.route("/", pages);
@@ -100,7 +101,8 @@ export function createWorker(profileInput: unknown, options: AppOptions = {}) {
 
   app.notFound(async (c) => {
     const allowed = allowedMethods(app.routes, c.req.path);
-    if (allowed.length > 0) {
+    // A route that exists for this method but found nothing (an old stylesheet fingerprint) is a 404.
+    if (allowed.length > 0 && !allowed.includes(c.req.method)) {
       c.header("Allow", allowed.join(", "));
       if (c.req.method === "OPTIONS") return c.body(null, 204);
       return c.text(`${c.req.method} is not allowed here; use ${allowed.join(" or ")}.`, 405);
@@ -122,7 +124,7 @@ export function createWorker(profileInput: unknown, options: AppOptions = {}) {
 
   /**
    * The page and the feeds depend only on the profile, the timeline version, the verified
-   * accounts (as in routes/pages.tsx) and the request's URL and language: a repeat is answered
+   * accounts (as in routes/pages.tsx), the render clock and the request's URL and language: a repeat is answered
    * from `responses` without going through the app. A new input of these routes belongs in `key`.
    */
   async function fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
@@ -134,7 +136,8 @@ export function createWorker(profileInput: unknown, options: AppOptions = {}) {
     ]);
     let verified = "";
     for (const [id, entry] of verification) if (entry.verdict === "verified") verified += `${id}.`;
-    const key = `${site.profileVersion}|${timeline.version}|${verified}|${url.pathname}${url.search}|${request.headers.get("Accept-Language") ?? ""}`;
+    // The render clock too: the page's relative dates move on every bucket (i18n/dates.ts).
+    const key = `${site.profileVersion}|${timeline.version}|${verified}|${renderClock()}|${url.pathname}${url.search}|${request.headers.get("Accept-Language") ?? ""}`;
     const replayed = responses.replay(key, request.headers.get("If-None-Match"));
     if (replayed) return replayed;
     const response = await app.fetch(request, env, ctx);

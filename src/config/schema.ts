@@ -96,6 +96,15 @@ export const ProfileSchema = v.pipe(
     url: v.pipe(httpsUrl, v.description("Your home URL, exactly as your accounts link to it (https).")),
     photo: v.optional(v.pipe(httpsUrl, v.description("Avatar image URL (https)."))),
     note: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(500, "expected at most 500 characters"), v.description("A short bio, as plain text."))),
+    pronouns: v.optional(v.pipe(v.string(), v.trim(), v.nonEmpty("expected pronouns, got an empty string"), v.maxLength(40, "expected at most 40 characters"), v.description("Your pronouns, shown under your name (\"elle/she\")."))),
+    locality: v.optional(v.pipe(v.string(), v.trim(), v.nonEmpty("expected a place, got an empty string"), v.maxLength(80, "expected at most 80 characters"), v.description("Where you are, shown under your name (\"Lyon, France\")."))),
+    accent: v.optional(
+      v.pipe(
+        v.string(),
+        v.regex(/^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/, (issue) => `expected a hex colour such as "#0b5cad", got ${show(issue.input)}`),
+        v.description("Accent colour of the page (hex). m2 darkens or lightens it per theme so text keeps a 4.5:1 contrast."),
+      ),
+    ),
     lang: v.optional(v.pipe(lang, v.description("Language of the page and feeds by default (\"fr\" or \"en\").")), "fr"),
     accounts: v.pipe(
       v.array(AccountSchema, "expected a list of accounts"),

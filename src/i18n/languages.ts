@@ -13,3 +13,8 @@ export function messagesFor(tag: string | undefined): Messages {
   const base = (tag ?? "").toLowerCase().split("-")[0];
   return LANGUAGES.find((language) => language.code === base) ?? en;
 }
+
+/** A message with its `{name}` placeholders filled: `fill(t.photoOf, { name: "Camille" })`. */
+export function fill(message: string, values: Record<string, string>): string {
+  return message.replace(/\{(\w+)\}/g, (whole, key: string) => values[key] ?? whole);
+}

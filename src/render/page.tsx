@@ -1,14 +1,19 @@
 /**
  * @module The profile page: a representative h-card, the rel=me link hub and the recent activity
  * as an h-feed. Pure hono/jsx: feed HTML arrives already sanitised (ingest/sanitise.ts), every
- * other string is escaped by JSX.
+ * other string is escaped by JSX, every UI string comes from the language table `t`.
+ *
+ * Where things are, for those adding to it: the head is `PageHead`, the account links are
+ * `AccountLinks` (one `AccountLink` each), an entry's source line is `EntrySource`.
  */
 import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
 import type { Profile } from "../config/index.ts";
-import type { Messages } from "../i18n/languages.ts";
+import { exactDate, relativeTime, shortDate } from "../i18n/dates.ts";
+import { fill, LANGUAGES, type Messages } from "../i18n/languages.ts";
 import type { Verification } from "../identity/verify.ts";
 import type { Item, Source } from "../model.ts";
+import { initials } from "./favicon.ts";
 import { IdentityHead } from "./identity-head.tsx";
 import { Icon, hasBrandIcon } from "./icons.tsx";
 
@@ -21,6 +26,10 @@ export interface PageData {
   lang: string;
   /** Path of the stylesheet, fingerprinted for long-lived caching. */
   stylesheet: string;
+  /** Path of the favicon (fingerprinted monogram SVG). */
+  favicon?: string;
+  /** Render time (bucketed, see i18n/dates.ts): relative dates are computed against it. */
+  now?: number;
   /** Inbound rel=me verdicts by source id: verified accounts get a badge. */
   verification?: ReadonlyMap<string, Verification>;
 }
@@ -31,11 +40,23 @@ export function relFor(source: Source): string | undefined {
   return ["me", ...(source.authn ? ["authn"] : []), ...(source.service === "bluesky" ? ["atproto"] : [])].join(" ");
 }
 
+/** A short date ("28 nov. 2026"); kept for other modules' use. */
 export function formatDate(iso: string, lang: string): string {
-  return new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeZone: "UTC" }).format(new Date(iso));
+  return shortDate(iso, lang);
 }
 
-export function Document(props: { lang: string; title: string; description?: string; stylesheet: string; head?: Child; children?: Child }) {
+/** Same base language ("fr-CA" and "fr")? Then an item needs no `lang` of its own. */
+const sameLanguage = (a: string, b: string) => a.toLowerCase().split("-")[0] === b.toLowerCase().split("-")[0];
+
+export function Document(props: {
+  lang: string;
+  title: string;
+  description?: string | undefined;
+  stylesheet: string;
+  favicon?: string | undefined;
+  head?: Child;
+  children?: Child;
+}) {
   return (
     <>
       {raw("<!doctype html>")}
@@ -47,6 +68,7 @@ export function Document(props: { lang: string; title: string; description?: str
           {props.description ? <meta name="description" content={props.description} /> : null}
           <meta name="color-scheme" content="light dark" />
           <link rel="stylesheet" href={props.stylesheet} />
+          {props.favicon ? <link rel="icon" type="image/svg+xml" href={props.favicon} /> : null}
           {props.head}
         </head>
         <body>{props.children}</body>
@@ -55,30 +77,9 @@ export function Document(props: { lang: string; title: string; description?: str
   );
 }
 
-function Entry({ item, source, lang }: { item: Item; source: Source | undefined; lang: string }) {
+/** The home page's extra `<head>`: canonical URL, rel=me links, feed discovery. */
+export function PageHead({ profile, sources, lang }: { profile: Profile; sources: Source[]; lang: string }) {
   return (
-    <article class="h-entry card" lang={item.lang && item.lang.split("-")[0] !== lang.split("-")[0] ? item.lang : undefined}>
-      <p class="entry-source">
-        <Icon name={source?.icon ?? "web"} />
-        <span class="source-name">{source?.label ?? item.source}</span>
-        {" · "}
-        <a class="u-url" href={item.url ?? source?.url}>
-          <time class="dt-published" datetime={item.published}>
-            {formatDate(item.published, lang)}
-          </time>
-        </a>
-      </p>
-      {item.titleGenerated ? null : <h3 class="p-name">{item.title}</h3>}
-      {item.image && !item.content_html.includes(item.image) ? <img class="u-photo" src={item.image} alt="" loading="lazy" /> : null}
-      {item.content_html ? <div class="e-content">{raw(item.content_html)}</div> : <p class="p-summary">{item.summary}</p>}
-    </article>
-  );
-}
-
-/** The home page. */
-export function ProfilePage({ profile, sources, items, t, lang, stylesheet, verification }: PageData) {
-  const byId = new Map(sources.map((source) => [source.id, source]));
-  const head = (
     <>
       <link rel="canonical" href={profile.url} />
       {sources.filter((source) => source.identity).map((source) => <link rel={relFor(source)} href={source.url} />)}
@@ -88,49 +89,221 @@ export function ProfilePage({ profile, sources, items, t, lang, stylesheet, veri
       <IdentityHead profile={profile} sources={sources} lang={lang} />
     </>
   );
+}
+
+/** One button of the link hub. */
+export function AccountLink({ source, verified, t }: { source: Source; verified: boolean; t: Messages }) {
   return (
-    <Document lang={lang} title={profile.name} description={profile.note} stylesheet={stylesheet} head={head}>
+    <a class={source.identity ? "u-url link" : "link"} rel={relFor(source)} href={source.url}>
+      <Icon name={source.icon} />
+      <span class="link-text">
+        <span class="link-label">{source.label}</span>
+        {source.label !== source.serviceName && hasBrandIcon(source.icon) ? <span class="link-service">{source.serviceName}</span> : null}
+        {source.handle && source.label !== source.handle ? <span class="link-handle">{source.handle}</span> : null}
+      </span>
+      {/* The check mark is drawn; its meaning is read as text (aria-label on a plain span is not announced). */}
+      {verified ? (
+        <span class="verified" title={t.verifiedBadge}>
+          <span aria-hidden="true">✓</span>
+          <span class="vh">{t.verifiedBadge}</span>
+        </span>
+      ) : null}
+    </a>
+  );
+}
+
+/** The link hub: every account, in profile order. */
+export function AccountLinks({ sources, t, verification }: { sources: Source[]; t: Messages; verification?: ReadonlyMap<string, Verification> | undefined }) {
+  return (
+    <nav aria-label={t.accounts}>
+      <ul class="links">
+        {sources.map((source) => (
+          <li>
+            <AccountLink source={source} verified={verification?.get(source.id)?.verdict === "verified"} t={t} />
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
+
+/** A date as "il y a 3 heures", the exact date on hover. */
+export function RelativeTime({ iso, lang, now }: { iso: string; lang: string; now: number }) {
+  return (
+    <time class="dt-published" datetime={iso} title={exactDate(iso, lang)}>
+      {relativeTime(iso, now, lang)}
+    </time>
+  );
+}
+
+/** An entry's first line: where it comes from, and when (the permalink of untitled posts). */
+export function EntrySource({ item, source, lang, now }: { item: Item; source: Source | undefined; lang: string; now: number }) {
+  const time = <RelativeTime iso={item.published} lang={lang} now={now} />;
+  const permalink = item.url ?? source?.url;
+  return (
+    <p class="entry-source">
+      <Icon name={source?.icon ?? "web"} />
+      <span class="source-name">{source?.label ?? item.source}</span>
+      <span aria-hidden="true">·</span>
+      {item.titleGenerated && permalink ? (
+        <a class="u-url" href={permalink}>
+          {time}
+        </a>
+      ) : (
+        time
+      )}
+    </p>
+  );
+}
+
+/** One card of the recent activity: source, title or excerpt, image, date. */
+export function Entry({ item, source, lang, now }: { item: Item; source: Source | undefined; lang: string; now: number }) {
+  const permalink = item.url ?? source?.url;
+  const excerpt = item.summary || (item.titleGenerated ? item.title : "");
+  return (
+    <article class={item.image && !item.titleGenerated ? "h-entry entry with-thumb" : "h-entry entry"} lang={item.lang && !sameLanguage(item.lang, lang) ? item.lang : undefined}>
+      <EntrySource item={item} source={source} lang={lang} now={now} />
+      {item.titleGenerated ? null : (
+        <h3 class="p-name">
+          {permalink ? (
+            <a class="u-url" href={permalink}>
+              {item.title}
+            </a>
+          ) : (
+            item.title
+          )}
+        </h3>
+      )}
+      {excerpt ? <p class={item.titleGenerated ? "excerpt p-name p-summary" : "excerpt p-summary"}>{excerpt}</p> : null}
+      {/* The title or text sits right beside the image: it is illustration, so alt="" (WCAG H67). */}
+      {item.image ? <img class="u-photo entry-image" src={item.image} alt="" loading="lazy" decoding="async" /> : null}
+    </article>
+  );
+}
+
+/** Links to this page in the other languages, each written in its own language. */
+export function LanguageSwitch({ t }: { t: Messages }) {
+  return (
+    <>
+      {LANGUAGES.filter((language) => language.code !== t.code).map((language) => (
+        <li class="lang-switch">
+          <a href={`?lang=${language.code}`} hreflang={language.code} lang={language.code}>
+            {language.readIn}
+          </a>
+        </li>
+      ))}
+    </>
+  );
+}
+
+export function PageFooter({ t }: { t: Messages }) {
+  return (
+    <footer class="page-footer">
+      <nav aria-label={t.feeds}>
+        <ul>
+          <li>
+            <a href="/feed.xml">{t.feedRss}</a>
+          </li>
+          <li>
+            <a href="/atom.xml">{t.feedAtom}</a>
+          </li>
+          <li>
+            <a href="/feed.json">{t.feedJson}</a>
+          </li>
+          <li>
+            <a href="/opml.xml">{t.feedOpml}</a>
+          </li>
+          <li>
+            <a href="/status">{t.status}</a>
+          </li>
+          <li>
+            <a href="/card.vcf" type="text/vcard">
+              {t.vcard}
+            </a>
+          </li>
+          <li>
+            <a href="/qr.svg" type="image/svg+xml">
+              {t.qr}
+            </a>
+          </li>
+          <LanguageSwitch t={t} />
+        </ul>
+      </nav>
+      <p>{t.poweredBy}</p>
+    </footer>
+  );
+}
+
+/** The h-card: photo (or monogram), name, pronouns and place, note, link hub. */
+export function ProfileCard({ profile, sources, t, verification }: { profile: Profile; sources: Source[]; t: Messages; verification?: ReadonlyMap<string, Verification> | undefined }) {
+  // The note is written in the profile's language, which the reader may have switched away from.
+  const noteLang = sameLanguage(profile.lang, t.code) ? undefined : profile.lang;
+  return (
+    <header class="h-card profile">
+      {profile.photo ? (
+        <img class="u-photo avatar" src={profile.photo} alt={fill(t.photoOf, { name: profile.name })} width="104" height="104" />
+      ) : (
+        <span class="avatar monogram" aria-hidden="true">
+          {initials(profile.name)}
+        </span>
+      )}
+      <h1>
+        <a class="p-name u-url u-uid" href={profile.url}>
+          {profile.name}
+        </a>
+      </h1>
+      {profile.pronouns || profile.locality ? (
+        <p class="meta">
+          {profile.pronouns ? (
+            <span>
+              <span class="vh">{t.pronouns}</span>
+              <span class="p-pronouns">{profile.pronouns}</span>
+            </span>
+          ) : null}
+          {profile.locality ? (
+            <span>
+              <span class="vh">{t.locality}</span>
+              <span class="p-locality">{profile.locality}</span>
+            </span>
+          ) : null}
+        </p>
+      ) : null}
+      {profile.note ? (
+        <p class="p-note" lang={noteLang}>
+          {profile.note}
+        </p>
+      ) : null}
+      <AccountLinks sources={sources} t={t} verification={verification} />
+    </header>
+  );
+}
+
+/** The home page. */
+export function ProfilePage({ profile, sources, items, t, lang, stylesheet, favicon, now = Date.now(), verification }: PageData) {
+  const byId = new Map(sources.map((source) => [source.id, source]));
+  return (
+    <Document lang={lang} title={profile.name} description={profile.note} stylesheet={stylesheet} favicon={favicon} head={<PageHead profile={profile} sources={sources} lang={lang} />}>
       <a class="skip" href="#content">
         {t.skipToContent}
       </a>
-      <header class="h-card profile">
-        {profile.photo ? <img class="u-photo avatar" src={profile.photo} alt={profile.name} width="128" height="128" /> : null}
-        <h1>
-          <a class="p-name u-url u-uid" href={profile.url}>
-            {profile.name}
-          </a>
-        </h1>
-        {profile.note ? <p class="p-note">{profile.note}</p> : null}
-        <nav aria-label={t.accounts}>
-          <ul class="links">
-            {sources.map((source) => (
-              <li>
-                <a class={source.identity ? "u-url link" : "link"} rel={relFor(source)} href={source.url}>
-                  <Icon name={source.icon} />
-                  <span class="link-label">{source.label}</span>
-                  {source.label !== source.serviceName && hasBrandIcon(source.icon) ? <span class="link-service">{source.serviceName}</span> : null}
-                  {source.handle && source.label !== source.handle ? <span class="link-handle">{source.handle}</span> : null}
-                  {verification?.get(source.id)?.verdict === "verified" ? <span class="verified" title={t.verifiedBadge} aria-label={t.verifiedBadge}>✓</span> : null}
-                </a>
-              </li>
-            ))}
-          </ul>
-        </nav>
-      </header>
-      <main id="content">
-        <section class="h-feed" aria-labelledby="recent">
-          <h2 id="recent" class="p-name">
-            {t.recent}
-          </h2>
-          {items.length === 0 ? <p class="empty">{t.noItems}</p> : items.map((item) => <Entry item={item} source={byId.get(item.source)} lang={lang} />)}
-        </section>
-      </main>
-      <footer>
-        <nav aria-label={t.feeds}>
-          <a href="/feed.xml">{t.feedRss}</a> · <a href="/atom.xml">{t.feedAtom}</a> · <a href="/feed.json">{t.feedJson}</a> ·{" "}
-          <a href="/opml.xml">{t.feedOpml}</a> · <a href="/status">{t.status}</a> · <a href="/card.vcf" type="text/vcard">{t.vcard}</a> · <a href="/qr.svg" type="image/svg+xml">{t.qr}</a>
-        </nav>
-      </footer>
+      <div class="page">
+        <ProfileCard profile={profile} sources={sources} t={t} verification={verification} />
+        <main id="content">
+          <section class="h-feed" aria-labelledby="recent">
+            <h2 id="recent">{t.recent}</h2>
+            {items.length === 0 ? (
+              <p class="empty">{t.noItems}</p>
+            ) : (
+              <div class="entries">
+                {items.map((item) => (
+                  <Entry item={item} source={byId.get(item.source)} lang={lang} now={now} />
+                ))}
+              </div>
+            )}
+          </section>
+        </main>
+      </div>
+      <PageFooter t={t} />
     </Document>
   );
 }

@@ -3,11 +3,18 @@
  * handler asks it, so a POST to a GET route answers 405 with `Allow` instead of 404.
  */
 
+/** A parameter's own pattern (`:file{m2\.[a-z0-9]+\.css}` → that regex), else one path segment. */
+function paramPattern(part: string): string {
+  if (part === "*") return ".*";
+  const custom = /\{(.*)\}\??$/.exec(part)?.[1];
+  return custom ? `(?:${custom})` : "[^/]+";
+}
+
 /** Route patterns as Hono records them (`/feeds/:id`, `/admin/*`) → an anchored RegExp. */
 function patternOf(path: string): RegExp {
   const source = path
     .split(/(:[A-Za-z0-9_]+(?:\{[^}]*\})?\??|\*)/)
-    .map((part, index) => (index % 2 === 1 ? (part === "*" ? ".*" : "[^/]+") : part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")))
+    .map((part, index) => (index % 2 === 1 ? paramPattern(part) : part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")))
     .join("");
   return new RegExp(`^${source}/?$`);
 }

@@ -1,9 +1,13 @@
-/** @module GET /status.json: one entry per source, for people and monitoring tools. */
+/** @module GET /status.json: one entry per source, for people and monitoring tools; GET /status, the same as a page. */
 import { Hono } from "hono";
 import { verificationReport } from "../identity/hints.ts";
 import type { Verification } from "../identity/verify.ts";
 import { en, type Messages } from "../i18n/en.ts";
 import { nextTurn, rotationSlot, SUBREQUEST_BUDGET } from "../ingest/refresh.ts";
+import { renderClock } from "../i18n/dates.ts";
+import { faviconFor } from "../render/favicon.ts";
+import { renderStatusPage } from "../render/status-page.tsx";
+import { stylesheetFor } from "../render/style.ts";
 import { sourceFeeds, type Site } from "../site.ts";
 import { feedOriginOf } from "../sources/origin.ts";
 import { contentHash, type Timeline } from "../store/index.ts";
@@ -112,4 +116,25 @@ status.get("/status.json", async (c) => {
   const slot = String(rotationSlot(now, site.profile.settings.refreshMinutes));
   c.header("ETag", etagOf(site.profileVersion, timeline.version, timeline.checkedAt, slot, "status", c.get("lang"), contentHash(report.sources.map((s) => s.verification))));
   return c.json(report);
+});
+
+status.get("/status", async (c) => {
+  const site = c.get("site");
+  const lang = c.get("lang");
+  const [timeline, verification] = await Promise.all([timelineOf(c), c.get("identity").verdicts(c.env.M2_KV)]);
+  const now = renderClock();
+  const report = statusReport(site, timeline, verification, c.get("t"), new Date(now));
+  const body = await renderStatusPage({
+    report,
+    name: site.profile.name,
+    t: c.get("t"),
+    lang,
+    stylesheet: stylesheetFor(site.profile).path,
+    favicon: faviconFor(site.profile).path,
+    now,
+  });
+  c.header("Cache-Control", "no-cache");
+  c.header("Vary", "Accept-Language");
+  c.header("ETag", etagOf(site.profileVersion, timeline.version, timeline.checkedAt, "status", lang, String(now), contentHash(report.sources.map((s) => s.verification))));
+  return c.html(body);
 });

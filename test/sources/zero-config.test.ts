@@ -96,7 +96,7 @@ describe("a profile of bare account URLs", () => {
     const parsed = mf2(page, { baseUrl: HOME });
     expect(parsed["rels"].me).toEqual(expect.arrayContaining(["https://gitlab.com/camille", "https://letterboxd.com/camille/", "https://www.youtube.com/@camille"]));
 
-    const links = [...page.matchAll(/<a class="[^"]*link"[^>]*href="([^"]+)"[^>]*>\s*<svg class="icon icon-([a-z0-9]+)"[^>]*aria-hidden="true"[^>]*>.*?<\/svg>\s*<span class="link-label">([^<]+)<\/span>/g)];
+    const links = [...page.matchAll(/<a class="[^"]*link"[^>]*href="([^"]+)"[^>]*>\s*<svg class="icon icon-([a-z0-9]+)"[^>]*aria-hidden="true"[^>]*>.*?<\/svg>\s*(?:<span class="link-text">)?<span class="link-label">([^<]+)<\/span>/g)];
     expect(links.map(([, href, icon, label]) => [href, icon, label])).toEqual([
       ["https://mastodon.social/@camille", "mastodon", "Mastodon"],
       ["https://github.com/camille", "github", "GitHub"],

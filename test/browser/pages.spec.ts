@@ -1,0 +1,203 @@
+/**
+ * Real-browser tests: Debian's Chromium (driven by playwright-core) against the bundled Worker
+ * hosted by Miniflare with fixture feeds (see server.ts). Checks what only a browser can: the page
+ * in light and dark at 360 and 1280 px, no console errors or failed requests, every account link
+ * reachable with Tab, zero axe-core violations, the status page. Screenshots go to screenshots/.
+ *
+ * Run: `npm run test:browser` (part of `npm test`).
+ */
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { AxeBuilder } from "@axe-core/playwright";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { startWorker, type RunningWorker } from "./server.ts";
+
+const ROOT = new URL("../..", import.meta.url).pathname;
+const SCREENSHOTS = join(ROOT, "screenshots");
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const profile = JSON.parse(readFileSync(join(ROOT, "test/browser/profile.json"), "utf8")) as { photo: string; accounts: { url: string }[] };
+
+/** The remote images of the profile and the fixture feeds, answered locally by the browser. */
+const PLACEHOLDER = readFileSync(join(ROOT, "test/browser/placeholder.svg"));
+
+let worker: RunningWorker;
+let browser: Browser;
+
+before(async () => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  worker = await startWorker();
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await worker?.dispose();
+});
+
+interface Visit {
+  page: Page;
+  context: BrowserContext;
+  /** Console errors, failed requests, HTTP errors and requests that left the Worker's origin unanswered. */
+  problems: string[];
+  /** Every request the page made, with its resource type. */
+  requests: { url: string; type: string }[];
+}
+
+async function visit(path: string, options: { colorScheme: "light" | "dark"; width: number; locale?: string }): Promise<Visit> {
+  const context = await browser.newContext({
+    viewport: { width: options.width, height: 900 },
+    colorScheme: options.colorScheme,
+    locale: options.locale ?? "fr-FR",
+    reducedMotion: "reduce",
+  });
+  const problems: string[] = [];
+  const requests: { url: string; type: string }[] = [];
+  // Images hosted elsewhere (the avatar, feed thumbnails) get a local placeholder; anything else
+  // off the Worker's origin would be a third-party request: refused, and reported below.
+  await context.route("**/*", async (route) => {
+    const request = route.request();
+    if (request.url().startsWith(worker.url)) return route.continue();
+    if (request.resourceType() === "image") return route.fulfill({ status: 200, contentType: "image/svg+xml", body: PLACEHOLDER });
+    problems.push(`third-party request: ${request.resourceType()} ${request.url()}`);
+    return route.abort();
+  });
+  const page = await context.newPage();
+  page.on("console", (message) => {
+    if (message.type() === "error" || message.type() === "warning") problems.push(`console ${message.type()}: ${message.text()}`);
+  });
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  page.on("request", (request) => requests.push({ url: request.url(), type: request.resourceType() }));
+  page.on("requestfailed", (request) => problems.push(`failed: ${request.url()} ${request.failure()?.errorText ?? ""}`));
+  page.on("response", (response) => {
+    if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
+  });
+  const response = await page.goto(worker.url + path, { waitUntil: "load" });
+  assert.equal(response?.status(), 200, `${path} answered ${response?.status()}`);
+  // Lazy images below the fold load once scrolled to: load them all, so none is missed.
+  await page.evaluate("window.scrollTo(0, document.body.scrollHeight)");
+  await page.waitForLoadState("networkidle");
+  await page.evaluate("window.scrollTo(0, 0)");
+  return { page, context, problems, requests };
+}
+
+async function axeViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]).analyze();
+  return results.violations.map((violation) => `${violation.id} (${violation.impact}): ${violation.help} — ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`);
+}
+
+for (const colorScheme of ["light", "dark"] as const) {
+  for (const width of [360, 1280]) {
+    describe(`the home page, ${colorScheme}, ${width} px`, () => {
+      it("renders with no console error, no failed or third-party request, and zero axe violations", async () => {
+        const { page, context, problems, requests } = await visit("/", { colorScheme, width });
+        try {
+          await page.screenshot({ path: join(SCREENSHOTS, `home-${colorScheme}-${width}.png`), fullPage: true });
+          assert.deepEqual(problems, []);
+          assert.equal(await page.locator("h1").count(), 1);
+          assert.equal(await page.locator("h1").innerText(), "Camille Exemple");
+          assert.equal(await page.locator("html").getAttribute("lang"), "fr");
+          // No script, no web font: only the document, its stylesheet, the favicon and images.
+          assert.deepEqual(requests.filter((request) => !["document", "stylesheet", "image", "other"].includes(request.type)), []);
+          const background = await page.evaluate("getComputedStyle(document.body).backgroundColor");
+          assert.equal(background, colorScheme === "dark" ? "rgb(17, 19, 21)" : "rgb(246, 245, 241)");
+          // Nothing wider than the viewport (the 320–360 px promise).
+          const overflow = await page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth");
+          assert.equal(overflow, 0);
+          assert.deepEqual(await axeViolations(page), []);
+        } finally {
+          await context.close();
+        }
+      });
+    });
+  }
+}
+
+describe("the link hub", () => {
+  it("has every account as a link, each reachable with the Tab key in profile order", async () => {
+    const { page, context } = await visit("/", { colorScheme: "light", width: 360 });
+    try {
+      const hrefs = await page.locator("nav .links a").evaluateAll((links) => links.map((link) => link.getAttribute("href")));
+      assert.deepEqual(hrefs, profile.accounts.map((account) => account.url));
+      const focused: string[] = [];
+      // Tab until the last account link has focus (or give up after 40 presses).
+      for (let press = 0; press < 40 && focused.at(-1) !== hrefs.at(-1); press++) {
+        await page.keyboard.press("Tab");
+        const href = (await page.evaluate("document.activeElement && document.activeElement.getAttribute('href')")) as string | null;
+        if (href) focused.push(href);
+      }
+      const reached = focused.filter((href) => hrefs.includes(href));
+      assert.deepEqual(reached, hrefs);
+      // The first Tab lands on the skip link, which is then visible.
+      assert.equal(focused[0], "#content");
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe("narrow screens and paper", () => {
+  it("fits 320 px without sideways scrolling, and prints without the footer", async () => {
+    const { page, context, problems } = await visit("/", { colorScheme: "light", width: 320 });
+    try {
+      const overflow = await page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth");
+      assert.equal(overflow, 0);
+      await page.emulateMedia({ media: "print" });
+      await page.screenshot({ path: join(SCREENSHOTS, "home-print.png"), fullPage: true });
+      assert.equal(await page.locator(".page-footer").isVisible(), false);
+      // Printed account links spell out their address.
+      const after = (await page.evaluate("getComputedStyle(document.querySelector('.link'), '::after').content")) as string;
+      assert.match(after, /attr\(href\)|mastodon\.social/);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe("languages", () => {
+  it("switches to English through Accept-Language and back to French through the switch link", async () => {
+    const { page, context, problems } = await visit("/", { colorScheme: "light", width: 1280, locale: "en-GB" });
+    try {
+      assert.equal(await page.locator("html").getAttribute("lang"), "en");
+      assert.equal(await page.locator("#recent").innerText(), "RECENT ACTIVITY");
+      await page.screenshot({ path: join(SCREENSHOTS, "home-en-light-1280.png"), fullPage: true });
+      await page.getByRole("link", { name: "Lire en français" }).click();
+      await page.waitForLoadState("load");
+      assert.equal(await page.locator("html").getAttribute("lang"), "fr");
+      assert.equal(await page.locator("#recent").innerText(), "ACTIVITÉ RÉCENTE");
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe("the status page", () => {
+  for (const colorScheme of ["light", "dark"] as const) {
+    it(`lists every source, ${colorScheme}, with zero axe violations`, async () => {
+      const { page, context, problems } = await visit("/status", { colorScheme, width: 360 });
+      try {
+        await page.screenshot({ path: join(SCREENSHOTS, `status-${colorScheme}-360.png`), fullPage: true });
+        assert.deepEqual(problems, []);
+        assert.equal(await page.locator("h1").count(), 1);
+        assert.equal(await page.locator(".source-card").count(), profile.accounts.length);
+        assert.equal(await page.locator(".badge-fail").count(), 1);
+        assert.match(await page.locator(".source-card", { hasText: "Codeberg" }).innerText(), /introuvable/);
+        assert.deepEqual(await axeViolations(page), []);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+});
+
+describe("the Worker under test", () => {
+  it("never reached the network", () => {
+    assert.deepEqual(worker.outbound, []);
+  });
+});

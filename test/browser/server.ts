@@ -1,0 +1,80 @@
+/**
+ * Starts the Worker for the browser tests: wrangler bundles test/browser/worker.ts exactly as it
+ * bundles the deployed Worker, then Miniflare hosts it on 127.0.0.1 with an empty in-memory KV,
+ * the fixture feeds as a binding, and an outbound service that refuses every request (the Worker
+ * cannot reach the internet). One admin refresh seeds KV, so no refresh is due while tests run.
+ */
+import { execFileSync } from "node:child_process";
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { convertV4MiniflareOptions, Miniflare } from "miniflare";
+
+const ROOT = new URL("../..", import.meta.url).pathname;
+const OUT = join(ROOT, ".wrangler", "browser-bundle");
+export const ADMIN_TOKEN = "browser-test-token";
+
+const TYPES: Record<string, string> = { rss: "application/rss+xml", atom: "application/atom+xml", json: "application/feed+json" };
+const FEEDS: Record<string, string> = {
+  "https://mastodon.social/@camille.rss": "mastodon.rss",
+  "https://github.com/camille.atom": "github.atom",
+  "https://bsky.app/profile/camille.example/rss": "bluesky.rss",
+  "https://www.youtube.com/feeds/videos.xml?channel_id=UCmTW0bGCOTzGHh2MQBv3DJw": "youtube.atom",
+  "https://blog.camille.example/feed/": "wordpress.rss",
+};
+
+function fixtures(): Record<string, { body: string; type: string; status?: number }> {
+  // One account whose feed answers 404, so the status page shows a failure in plain words.
+  const table: Record<string, { body: string; type: string; status?: number }> = {
+    "https://codeberg.org/camille.rss": { body: "Not found", type: "text/plain", status: 404 },
+  };
+  for (const [url, file] of Object.entries(FEEDS)) {
+    table[url] = { body: readFileSync(join(ROOT, "test/fixtures/feeds", file), "utf8"), type: TYPES[file.split(".").pop()!]! };
+  }
+  return table;
+}
+
+/** Bundles the test Worker with wrangler (no network, no login: a dry run). */
+function bundle(): string {
+  execFileSync(join(ROOT, "node_modules/.bin/wrangler"), ["deploy", "test/browser/worker.ts", "--dry-run", "--outdir", OUT], {
+    cwd: ROOT,
+    stdio: ["ignore", "ignore", "inherit"],
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" },
+  });
+  const main = readdirSync(OUT).find((file) => file.endsWith(".js"));
+  if (!main) throw new Error(`wrangler wrote no bundle to ${OUT}`);
+  return join(OUT, main);
+}
+
+export interface RunningWorker {
+  url: string;
+  /** Feed and other URLs the Worker tried to reach (and was refused). */
+  outbound: string[];
+  dispose(): Promise<void>;
+}
+
+export async function startWorker(port = Number(process.env.M2_BROWSER_PORT ?? 8801)): Promise<RunningWorker> {
+  const outbound: string[] = [];
+  const wrangler = readFileSync(join(ROOT, "wrangler.toml"), "utf8");
+  const compatibilityDate = /compatibility_date\s*=\s*"([^"]+)"/.exec(wrangler)?.[1] ?? "2026-11-01";
+  // This Miniflare (a 5.x beta) takes its 4.x-style options through convertV4MiniflareOptions.
+  const mf = new Miniflare(
+    convertV4MiniflareOptions({
+      host: "127.0.0.1",
+      port,
+      modules: true,
+      scriptPath: bundle(),
+      compatibilityDate,
+      compatibilityFlags: ["nodejs_compat"],
+      kvNamespaces: ["M2_KV"],
+      bindings: { ADMIN_TOKEN, FIXTURES: fixtures() },
+      outboundService: (request: Request) => {
+        outbound.push(request.url);
+        return new Response("the browser tests have no network", { status: 599 });
+      },
+    }),
+  );
+  const url = (await mf.ready).toString().replace(/\/$/, "");
+  const seeded = await fetch(`${url}/admin/refresh`, { method: "POST", headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } });
+  if (!seeded.ok) throw new Error(`seeding refresh failed: ${seeded.status} ${await seeded.text()}`);
+  return { url, outbound, dispose: () => mf.dispose() };
+}
