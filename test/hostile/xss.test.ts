@@ -196,6 +196,17 @@ describe.each(chunks.map((vectors, index) => ({ vectors, name: `vectors ${index 
       const status = await request(worker, "/status.json");
       expect(status.headers.get("Content-Type")).toMatch(/^application\/json/);
       expect(await status.text()).not.toMatch(/<script/i);
+
+      // The human status page and the OPML list speak of the same sources: clean as well.
+      const statusPage = await request(worker, "/status");
+      expect(statusPage.status).toBe(200);
+      expect(auditHtml(await statusPage.text(), { document: true, allowedHeadTags: ["meta", "link"] })).toEqual([]);
+      const opml = xmlElements(await (await request(worker, "/opml.xml")).text());
+      const opmlProblems = opml.flatMap((element) =>
+        Object.entries(element.attributes).filter(([name, value]) => /url$/i.test(name) && isScriptUrl(value)).map(([name, value]) => `<${element.name} ${name}="${value}">`),
+      );
+      expect(opmlProblems).toEqual([]);
+      expect(opml.filter((element) => element.name === "outline").length).toBeGreaterThan(0);
     });
   },
 );
