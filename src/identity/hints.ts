@@ -2,14 +2,9 @@
  * @module The one-line hint for a verdict, in the page's language: what to change, and where,
  * so that an account links back to the home URL exactly.
  */
-import type { Messages } from "../i18n/languages.ts";
+import { fill, type Messages } from "../i18n/languages.ts";
 import type { Source } from "../model.ts";
 import type { Verification } from "./verify.ts";
-
-/** Fills `{name}` placeholders. */
-export function fill(template: string, values: Record<string, string>): string {
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
-}
 
 /** The hint for a verdict, or null when there is nothing to do. */
 export function verificationHint(verification: Verification, source: Source, home: string, t: Messages): string | null {
