@@ -7,7 +7,9 @@ import { accentPalette } from "../src/render/accent.ts";
 import { renderStatusPage } from "../src/render/status-page.tsx";
 import { messagesFor } from "../src/i18n/languages.ts";
 import type { StatusReport } from "../src/routes/status.ts";
-import { profileWith, request, runCron, threeAccountHome, workerFor } from "./helpers.ts";
+import type { Item } from "../src/model.ts";
+import { writeTimeline } from "../src/store/index.ts";
+import { env, profileWith, request, runCron, threeAccountHome, workerFor } from "./helpers.ts";
 
 async function seededHome(extra: Parameters<typeof profileWith>[1] = {}) {
   const { net, profile } = threeAccountHome();
@@ -49,6 +51,27 @@ describe("the home page", () => {
     expect(html.match(/<h1[ >]/g)).toHaveLength(1);
     expect(html).toContain('<main id="content">');
     expect(html).toContain('<a class="skip" href="#content">Aller au contenu</a>');
+  });
+
+  it("stays under 30 KB with a full page of long items (pageItems, every field at its cap)", async () => {
+    const { profile } = threeAccountHome();
+    const sources = ["mastodon", "github", "blog"];
+    const items: Item[] = Array.from({ length: 20 }, (_, index) => ({
+      id: `https://blog.camille.example/2026/11/${index}/un-titre-assez-long-pour-remplir-la-ligne`,
+      source: sources[index % 3]!,
+      url: `https://blog.camille.example/2026/11/${index}/un-titre-assez-long-pour-remplir-la-ligne`,
+      title: `Un titre assez long pour remplir la ligne, numéro ${index}, avec des accents éèà`.slice(0, 80),
+      titleGenerated: index % 3 === 0,
+      content_html: "<p>" + "Texte ".repeat(200) + "</p>",
+      summary: "Résumé du billet, long comme ceux des flux réels. ".repeat(6).slice(0, 300),
+      published: new Date(Date.parse("2026-11-28T12:00:00Z") - index * 3_600_000).toISOString(),
+      image: `https://blog.camille.example/wp-content/uploads/2026/11/image-${index}.jpg`,
+    }));
+    const at = "2026-11-28T12:00:00.000Z";
+    await writeTimeline(env.M2_KV, { version: "full", builtAt: at, checkedAt: new Date().toISOString(), items, sources: [] });
+    const html = await (await request(workerFor(profile), "/")).text();
+    expect(html.match(/<article\b/g)).toHaveLength(20);
+    expect(new TextEncoder().encode(html).length).toBeLessThanOrEqual(30 * 1024);
   });
 
   it("shows pronouns and place, and stays under 30 KB with no script and no web font", async () => {

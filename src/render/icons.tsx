@@ -99,11 +99,34 @@ export function iconPath(key: string): string {
   return BRANDS[key] ?? GENERIC[key] ?? GENERIC["web"]!;
 }
 
-/** A decorative service icon; put the service's name as text beside it. */
-export function Icon({ name }: { name: string }) {
+/** The key an icon is drawn with: the brand, the generic mark, or the globe. */
+export function iconKey(name: string): string {
+  return hasBrandIcon(name) || name in GENERIC ? name : "web";
+}
+
+/**
+ * Every icon a page uses, drawn once as `<symbol>`s that `Icon` points at: an entry's source
+ * line repeats its account's icon, and repeating the path data would cost ~1 KB per entry.
+ */
+export function IconSprite({ names }: { names: Iterable<string> }) {
+  const keys = [...new Set([...names].map(iconKey))].sort();
   return (
-    <svg class={`icon icon-${hasBrandIcon(name) ? name : name in GENERIC ? name : "web"}`} viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
-      <path d={iconPath(name)} />
+    <svg class="icon-sprite" width="0" height="0" aria-hidden="true" focusable="false">
+      {keys.map((key) => (
+        <symbol id={`i-${key}`} viewBox="0 0 24 24">
+          <path d={iconPath(key)} />
+        </symbol>
+      ))}
+    </svg>
+  );
+}
+
+/** A decorative service icon (drawn by the page's `IconSprite`); put the service's name as text beside it. */
+export function Icon({ name }: { name: string }) {
+  const key = iconKey(name);
+  return (
+    <svg class={`icon icon-${key}`} viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
+      <use href={`#i-${key}`} />
     </svg>
   );
 }

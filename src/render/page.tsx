@@ -15,7 +15,7 @@ import type { Verification } from "../identity/verify.ts";
 import type { Item, Source } from "../model.ts";
 import { initials } from "./favicon.ts";
 import { IdentityHead } from "./identity-head.tsx";
-import { Icon, hasBrandIcon } from "./icons.tsx";
+import { Icon, IconSprite, hasBrandIcon } from "./icons.tsx";
 
 export interface PageData {
   profile: Profile;
@@ -286,6 +286,7 @@ export function ProfilePage({ profile, sources, items, t, lang, stylesheet, favi
       <a class="skip" href="#content">
         {t.skipToContent}
       </a>
+      <IconSprite names={[...sources.map((source) => source.icon), "web"]} />
       <div class="page">
         <ProfileCard profile={profile} sources={sources} t={t} verification={verification} />
         <main id="content">

@@ -34,6 +34,7 @@ h1 a{color:inherit;text-decoration:none}
 .link{display:flex;align-items:center;gap:.8rem;min-height:3.5rem;padding:.6rem 1.1rem;background:var(--card);color:var(--fg);border:1px solid var(--line);border-radius:.9rem;box-shadow:var(--shadow);text-decoration:none;font-weight:600;transition:border-color .15s,transform .15s}
 .link:hover{border-color:var(--accent);transform:translateY(-1px)}
 .link:hover .link-label{color:var(--accent)}
+.icon-sprite{position:absolute;width:0;height:0;overflow:hidden}
 .link svg{width:1.35rem;height:1.35rem;fill:currentColor;flex:none}
 .link-text{display:flex;flex-direction:column;min-width:0;text-align:left;line-height:1.3}
 .link-handle,.link-service{font-weight:400;font-size:.85rem;color:var(--muted);overflow-wrap:anywhere}

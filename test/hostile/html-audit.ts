@@ -62,14 +62,24 @@ export function auditHtml(html: string, { document = false, allowedHeadTags = []
 }
 
 /**
- * The page's own service icons (src/render/icons.tsx): an aria-hidden `<svg class="icon …">`
- * holding only `<path d>` shapes. Nothing in it can run; anything more is still flagged.
+ * The page's own service icons (src/render/icons.tsx): an aria-hidden sprite `<svg class="icon-sprite">`
+ * of `<symbol id><path d>` shapes, and aria-hidden `<svg class="icon …">` holding one same-page
+ * `<use href="#…">`. Nothing in them can run; anything more is still flagged.
  */
 function isOwnIcon(element: Element): boolean {
-  const attr = (name: string) => element.attrs.find((a) => a.name === name)?.value ?? "";
-  if (element.tagName !== "svg" || !/^icon\b/.test(attr("class")) || attr("aria-hidden") !== "true") return false;
-  const children = (element.childNodes as Node[]).filter((child) => "tagName" in child) as Element[];
-  return children.every((child) => child.tagName === "path" && child.attrs.every((a) => a.name === "d") && child.childNodes.length === 0);
+  const attr = (node: Element, name: string) => node.attrs.find((a) => a.name === name)?.value ?? "";
+  const elements = (node: Element) => (node.childNodes as Node[]).filter((child) => "tagName" in child) as Element[];
+  const onlyAttrs = (node: Element, names: string[]) => node.attrs.every((a) => names.includes(a.name.toLowerCase()));
+  const isPath = (node: Element) => node.tagName === "path" && onlyAttrs(node, ["d"]) && node.childNodes.length === 0;
+  if (element.tagName !== "svg" || attr(element, "aria-hidden") !== "true") return false;
+  if (!onlyAttrs(element, ["class", "viewbox", "width", "height", "aria-hidden", "focusable"])) return false;
+  if (attr(element, "class") === "icon-sprite") {
+    return elements(element).every((symbol) => symbol.tagName === "symbol" && onlyAttrs(symbol, ["id", "viewbox"]) && elements(symbol).every(isPath));
+  }
+  if (!/^icon\b/.test(attr(element, "class"))) return false;
+  return elements(element).every(
+    (child) => isPath(child) || (child.tagName === "use" && onlyAttrs(child, ["href"]) && /^#[\w-]+$/.test(attr(child, "href")) && child.childNodes.length === 0),
+  );
 }
 
 function hasAncestor(element: Element, tag: string): boolean {

@@ -116,6 +116,9 @@ describe("the XSS vector table", () => {
     expect(auditHtml('<svg class="icon" aria-hidden="true"><script>alert(1)</script></svg>')).not.toEqual([]);
     expect(auditHtml('<svg class="icon" aria-hidden="true" onload="alert(1)"><path d="M0"/></svg>')).not.toEqual([]);
     expect(auditHtml('<svg class="icon" aria-hidden="true"><animate onbegin="alert(1)"/></svg>')).not.toEqual([]);
+    expect(auditHtml('<svg class="icon" aria-hidden="true"><use href="#i-web"/></svg>')).toEqual([]);
+    expect(auditHtml('<svg class="icon" aria-hidden="true"><use href="data:image/svg+xml,x#a"/></svg>')).not.toEqual([]);
+    expect(auditHtml('<svg class="icon-sprite" aria-hidden="true"><symbol id="a"><script>alert(1)</script></symbol></svg>')).not.toEqual([]);
     expect(auditHtml('<p style="x:expression(alert(1))">x</p>')).not.toEqual([]);
     expect(isScriptUrl(" DATA:text/html,x")).toBe(true);
     expect(auditHtml('<p><a href="https://ok.example/">ok</a></p>')).toEqual([]);
