@@ -7,21 +7,10 @@ import Parser from "rss-parser";
 import { decodeFeed } from "../src/ingest/decode.ts";
 import { mergeTimeline, normaliseFeed } from "../src/ingest/normalise.ts";
 import { parseFeed } from "../src/ingest/parse.ts";
-import type { Item, Source } from "../src/model.ts";
+import type { Item } from "../src/model.ts";
+import { BLOG_SOURCE } from "../test/fleet.ts";
 
-const SOURCE: Source = {
-  id: "blog",
-  url: "https://blog.camille.example/",
-  label: "Blog",
-  service: "web",
-  serviceName: "Web",
-  feed: "https://blog.camille.example/feed/",
-  feedOrigin: "configured",
-  identity: true,
-  authn: false,
-  icon: "web",
-  fediverse: false,
-};
+const SOURCE = BLOG_SOURCE;
 const ITEMS_PER_SOURCE = 50;
 
 /**

@@ -5,6 +5,22 @@
  * test-runner imports, so Node can run it too.
  */
 import type { ProfileInput } from "../src/config/index.ts";
+import type { Source } from "../src/model.ts";
+
+/** The WordPress-style blog the pipeline tests and benchmark normalise. */
+export const BLOG_SOURCE: Source = {
+  id: "blog",
+  url: "https://blog.camille.example/",
+  label: "Blog",
+  service: "web",
+  serviceName: "Web",
+  feed: "https://blog.camille.example/feed/",
+  feedOrigin: "configured",
+  identity: true,
+  authn: false,
+  icon: "web",
+  fediverse: false,
+};
 
 export interface Fleet {
   profile: ProfileInput;

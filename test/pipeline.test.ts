@@ -5,22 +5,10 @@
 import { describe, expect, it } from "vitest";
 import { normaliseFeed } from "../src/ingest/normalise.ts";
 import { parseFeed } from "../src/ingest/parse.ts";
-import type { Source } from "../src/model.ts";
+import { BLOG_SOURCE } from "./fleet.ts";
 import wordpress from "./fixtures/feeds/wordpress.rss?raw";
 
-const source: Source = {
-  id: "blog",
-  url: "https://blog.camille.example/",
-  label: "Blog",
-  service: "web",
-  serviceName: "Web",
-  feed: "https://blog.camille.example/feed/",
-  feedOrigin: "configured",
-  identity: true,
-  authn: false,
-  icon: "web",
-  fediverse: false,
-};
+const source = BLOG_SOURCE;
 const now = new Date("2026-11-26T00:00:00Z");
 const context = { source, feedUrl: source.feed!, now };
 
