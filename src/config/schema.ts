@@ -60,7 +60,7 @@ export const AccountSchema = v.strictObject({
 });
 
 export const SettingsSchema = v.strictObject({
-  refreshMinutes: v.optional(v.pipe(positiveInt(1440), v.description("A request finding data older than this refreshes in the background. Default: 30.")), 30),
+  refreshMinutes: v.optional(v.pipe(positiveInt(1440), v.description("The refresh interval: keep it equal to the cron in wrangler.toml. It paces the rotation of sources beyond 50 and is the first backoff step after a failure. Default: 30.")), 30),
   itemsPerSource: v.optional(v.pipe(positiveInt(500), v.description("Items kept per source. Default: 50.")), 50),
   maxItems: v.optional(v.pipe(positiveInt(10000), v.description("Items kept in the merged timeline. Default: 200.")), 200),
   pageItems: v.optional(v.pipe(positiveInt(200), v.description("Items shown on the page. Default: 20.")), 20),
