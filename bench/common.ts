@@ -73,11 +73,11 @@ export const verdict = (ok: boolean): Verdict => (ok ? "PASS" : "FAIL");
 
 /** Prints rows as an aligned text table. */
 export function printTable(rows: Row[]): void {
-  const header: Row = { part: "part", measure: "measure", value: "value", target: "target", verdict: "PASS/FAIL" };
+  const header = { part: "part", measure: "measure", value: "value", target: "target", verdict: "PASS/FAIL" };
   const all = [header, ...rows];
   const keys = ["part", "measure", "value", "target", "verdict"] as const;
   const widths = keys.map((key) => Math.max(...all.map((row) => row[key].length)));
-  const line = (row: Row) => keys.map((key, i) => row[key].padEnd(widths[i]!)).join(" │ ").trimEnd();
+  const line = (row: Record<(typeof keys)[number], string>) => keys.map((key, i) => row[key].padEnd(widths[i]!)).join(" │ ").trimEnd();
   console.log(line(header));
   console.log(widths.map((w) => "─".repeat(w)).join("─┼─"));
   for (const row of rows) console.log(line(row));

@@ -3,11 +3,11 @@
  * PASS/FAIL column per target. A measurement, not a test: it exits 0 whatever the verdicts.
  *
  * BENCH_ROUNDS (default 7) sets how many alternating one-second autocannon runs compare each
- * route with its baseline; BENCH_PARTS (e.g. `pipeline,weight`) runs only some parts.
+ * route with its baseline; BENCH_PARTS (e.g. `pipeline,weight`) runs only some parts, and
+ * BENCH_SIZES (e.g. `10`) only some timeline sizes of the serving part.
  */
 import profileJson from "../profile.json" with { type: "json" };
-import { validateProfile } from "../src/config/index.ts";
-import { resolveSources } from "../src/sources/index.ts";
+import { buildSite, type Site } from "../src/site.ts";
 import { benchBudget } from "./budget.ts";
 import { printTable, verdict, type Row } from "./common.ts";
 import { benchPipeline } from "./pipeline.ts";
@@ -20,7 +20,8 @@ const PARTS = process.env.BENCH_PARTS?.split(",");
 const SECONDS = 3;
 const HELLO_PORT = 8790;
 const M2_PORT = 8791;
-const SIZES = [10, 1_000, 10_000];
+/** BENCH_SIZES=10 serves only that timeline size (10, 1 000 and 10 000 items by default). */
+const SIZES = process.env.BENCH_SIZES?.split(",").map(Number) ?? [10, 1_000, 10_000];
 const SERVING_TARGET = 0.9;
 const PIPELINE_TARGET = 1.5;
 const PAGE_TARGET = 30 * 1024;
@@ -32,7 +33,8 @@ const ms = (value: number) => `${value.toFixed(2)} ms`;
 const loadText = (result: Load) => `${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms`;
 const log = (line: string) => console.log(`· ${line}`);
 
-async function serving(m2Dir: string, helloDir: string, sourceIds: string[]) {
+async function serving(m2Dir: string, helloDir: string, site: Site) {
+  const sourceIds = site.sources.map((source) => source.id);
   const hello = await host(helloDir, HELLO_PORT);
   const helloOrigin = `http://127.0.0.1:${HELLO_PORT}`;
   const m2Origin = `http://127.0.0.1:${M2_PORT}`;
@@ -43,7 +45,7 @@ async function serving(m2Dir: string, helloDir: string, sourceIds: string[]) {
     for (const size of SIZES) {
       const m2 = await host(m2Dir, M2_PORT);
       try {
-        await seed(m2, syntheticTimeline(size, sourceIds));
+        await seed(m2, syntheticTimeline(size, sourceIds), site);
         for (const route of ROUTES) {
           const first = await fetch(`${m2Origin}${route}`);
           const bytes = (await first.arrayBuffer()).byteLength;
@@ -117,10 +119,10 @@ async function budget() {
   }
 }
 
-async function weight(m2Dir: string) {
+async function weight(m2Dir: string, site: Site) {
   const m2 = await host(m2Dir, M2_PORT);
   try {
-    await seed(m2, await exampleTimeline());
+    await seed(m2, await exampleTimeline(), site);
     const page = await weighPage(`http://127.0.0.1:${M2_PORT}`);
     log(`page: ${JSON.stringify(page)}`);
     rows.push({
@@ -146,9 +148,9 @@ async function weight(m2Dir: string) {
   });
 }
 
-const checked = validateProfile(profileJson);
-if (!checked.ok) throw new Error(`profile.json: ${checked.problems.join("; ")}`);
-const sourceIds = resolveSources(checked.profile).map((source) => source.id);
+const built = buildSite(profileJson);
+if (!built.ok) throw new Error(`profile.json: ${built.problems.join("; ")}`);
+const { site } = built;
 
 log("bundling m2 and the hello-world baseline with wrangler deploy --dry-run");
 const m2Dir = bundle("m2", "wrangler.toml");
@@ -156,8 +158,8 @@ const helloDir = bundle("hello", "bench/hello.wrangler.toml");
 for (const [name, part] of [
   ["pipeline", pipeline],
   ["budget", budget],
-  ["serving", () => serving(m2Dir, helloDir, sourceIds)],
-  ["weight", () => weight(m2Dir)],
+  ["serving", () => serving(m2Dir, helloDir, site)],
+  ["weight", () => weight(m2Dir, site)],
 ] as const) {
   if (PARTS && !PARTS.includes(name)) continue;
   try {

@@ -9,7 +9,10 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import autocannon from "autocannon";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
-import { contentHash, writeTimeline, type Timeline } from "../src/store/index.ts";
+import { identityAccountsHash } from "../src/identity/schedule.ts";
+import { isVerifiable } from "../src/identity/verify.ts";
+import type { Site } from "../src/site.ts";
+import { contentHash, writeIdentity, writeTimeline, type IdentityRecord, type Timeline } from "../src/store/index.ts";
 import { ROOT, syntheticItems } from "./common.ts";
 
 const OUT = join(ROOT, "bench", ".out");
@@ -70,9 +73,19 @@ export function syntheticTimeline(count: number, sources: string[]): Timeline {
   return { version: contentHash({ count, first: items[0]?.id }), builtAt: now, checkedAt: now, items, sources: [] };
 }
 
-export async function seed(mf: Miniflare, timeline: Timeline): Promise<void> {
-  const kv = await mf.getKVNamespace("M2_KV");
-  await writeTimeline(kv as unknown as KVNamespace, timeline);
+/**
+ * Stores `timeline` and, as a deployed home has after its first cron, the rel=me verdicts of every
+ * identity account of `site` (all verified, so the page shows its badges).
+ */
+export async function seed(mf: Miniflare, timeline: Timeline, site: Site): Promise<void> {
+  const kv = (await mf.getKVNamespace("M2_KV")) as unknown as KVNamespace;
+  await writeTimeline(kv, timeline);
+  const checked_at = timeline.checkedAt;
+  const verdicts: IdentityRecord["verdicts"] = {};
+  for (const source of site.sources.filter(isVerifiable)) {
+    verdicts[source.id] = { verdict: "verified", detail: "links back with rel=me", checked_url: source.url, checked_at };
+  }
+  await writeIdentity(kv, { accounts: identityAccountsHash(site), verdicts });
 }
 
 export interface Load {

@@ -22,7 +22,7 @@ export async function exampleTimeline(): Promise<Timeline> {
   const checked = validateProfile(profileJson);
   if (!checked.ok) throw new Error(checked.problems.join("; "));
   const sources = resolveSources(checked.profile);
-  const byFeed = new Map(sources.filter((source) => source.feed).map((source) => [source.feed!, FIXTURE_BY_SERVICE[source.service] ?? ["wordpress.rss", "application/rss+xml"]]));
+  const byFeed = new Map<string, [file: string, type: string]>(sources.filter((source) => source.feed).map((source) => [source.feed!, FIXTURE_BY_SERVICE[source.service] ?? ["wordpress.rss", "application/rss+xml"]]));
   const fetcher = (async (input: RequestInfo | URL) => {
     const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
     const entry = byFeed.get(url);

@@ -122,6 +122,32 @@ describe("a home with three accounts", () => {
       expect(again.status, path).toBe(304);
     }
   });
+
+  it("replays the page and feeds exactly as it rendered them, and a changed copy changes nothing", async () => {
+    const { net, profile } = threeAccountHome();
+    const worker = workerFor(profile, { refresh: { fetcher: net.fetcher } });
+    await runCron(worker);
+    for (const path of ["/", "/feed.xml", "/atom.xml", "/feed.json"]) {
+      const fresh = await request(worker, path);
+      const freshBody = await fresh.text();
+      const replayed = await request(worker, path);
+      expect([...replayed.headers], path).toEqual([...fresh.headers]);
+      expect(await replayed.text(), path).toBe(freshBody);
+      // A caller that edits its answer (a middleware, a test) must not edit the stored one.
+      replayed.headers.set("X-Edited", "yes");
+      replayed.headers.delete("ETag");
+      const next = await request(worker, path, { headers: { "If-None-Match": `"other", ${fresh.headers.get("ETag")}` } });
+      expect(next.status, path).toBe(304);
+      expect(next.headers.get("ETag"), path).toBe(fresh.headers.get("ETag"));
+      expect(next.headers.has("X-Edited"), path).toBe(false);
+      // A 304 keeps only the headers hono/etag keeps: no Content-Type, no body.
+      expect(next.headers.has("Content-Type"), path).toBe(false);
+      expect(await next.text(), path).toBe("");
+      const full = await request(worker, path);
+      expect(full.headers.get("ETag"), path).toBe(fresh.headers.get("ETag"));
+      expect(full.headers.has("X-Edited"), path).toBe(false);
+    }
+  });
 });
 
 describe("the deployed Worker (profile.json)", () => {

