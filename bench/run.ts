@@ -2,7 +2,7 @@
  * @module `npm run bench`: the four measurements of issue 6 in one run, then one table with a
  * PASS/FAIL column per target. A measurement, not a test: it exits 0 whatever the verdicts.
  *
- * BENCH_ROUNDS (default 7) sets how many alternating one-second autocannon runs compare each
+ * BENCH_ROUNDS (default 9) sets how many alternating one-second autocannon runs compare each
  * route with its baseline; BENCH_PARTS (e.g. `pipeline,weight`) runs only some parts, and
  * BENCH_SIZES (e.g. `10`) only some timeline sizes of the serving part.
  */
@@ -14,7 +14,7 @@ import { benchPipeline } from "./pipeline.ts";
 import { bundle, bundleSize, compare, host, load, ROUTES, seed, syntheticTimeline, type Load } from "./serve.ts";
 import { exampleTimeline, weighPage } from "./weight.ts";
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
 /** BENCH_PARTS=pipeline,weight runs only those parts (all four by default). */
 const PARTS = process.env.BENCH_PARTS?.split(",");
 const SECONDS = 3;
@@ -84,7 +84,7 @@ async function pipeline() {
     rows.push({
       part: "2 pipeline",
       measure: `feed of ${result.items} items, first fetch`,
-      value: `${ms(result.coldMs)} · ${(result.coldMs / result.rawMs).toFixed(2)}×`,
+      value: `${ms(result.coldMs)} · ${result.coldRatio.toFixed(2)}×`,
       target: "(once per source)",
       verdict: "",
     });

@@ -34,6 +34,22 @@ describe("normaliseFeed", () => {
     expect(changed!.content_html).not.toContain("<script");
   });
 
+  it("notices an edit of one character inside the content, and text moved from one field to another", async () => {
+    const parsed = await parseFeed(wordpress);
+    const first = normaliseFeed(parsed, context, 50);
+    const previous = new Map(first.items.map((item) => [item.id, item]));
+    const raw = parsed.items[0]!;
+    const typo = { ...raw, html: raw.html!.replace("e", "é") };
+    const moved = { ...raw, title: undefined, summaryHtml: `${raw.title ?? ""}${raw.summaryHtml ?? ""}` };
+    for (const variant of [typo, moved]) {
+      const next = normaliseFeed({ ...parsed, items: [variant, ...parsed.items.slice(1)] }, { ...context, previous, fingerprints: first.fingerprints }, 50);
+      // Exactly the changed entry is normalised again; the other is reused as stored.
+      const redone = next.items.filter((item) => item !== previous.get(item.id));
+      expect(redone).toHaveLength(1);
+      expect(next.fingerprints[redone[0]!.id]).not.toBe(first.fingerprints[redone[0]!.id]);
+    }
+  });
+
   it("normalises only the newest entries that fit the limit", async () => {
     const parsed = await parseFeed(wordpress);
     const all = normaliseFeed(parsed, context, 50).items;

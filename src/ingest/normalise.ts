@@ -4,8 +4,8 @@
  */
 import type { Item, Source } from "../model.ts";
 import type { ParsedFeed, RawItem } from "./parse.ts";
-import { stableHash } from "../hash.ts";
-import { absoluteUrl, htmlToText, sanitise, truncate } from "./sanitise.ts";
+import { StableHasher, stableHash } from "../hash.ts";
+import { absoluteUrl, htmlToText, sanitise, sanitisedText, truncate } from "./sanitise.ts";
 
 const TITLE_LENGTH = 80;
 const SUMMARY_LENGTH = 300;
@@ -100,7 +100,7 @@ function normaliseItem(candidate: Candidate, base: string, feedLang: string | un
   // Some feeds (Bluesky) put plain text in description: keep its line breaks.
   const html = rawHtml && !looksLikeHtml(rawHtml) ? textToHtml(rawHtml) : rawHtml;
   const content_html = html ? sanitise(html, base) : "";
-  const text = htmlToText(content_html) || (raw.text ?? "").trim();
+  const text = sanitisedText(content_html) || (raw.text ?? "").trim();
   const summarySource = raw.summaryHtml ? htmlToText(raw.summaryHtml) : text;
   const givenTitle = raw.title ? truncate(htmlToText(raw.title), 200) : "";
   const generatedTitle = titleFromText(text);
@@ -180,6 +180,15 @@ function policy(): string {
   return policyHash;
 }
 
+/**
+ * A hash of a raw entry (every field, as JSON) after `seed`. JSON.stringify first: the parser's
+ * strings are built piece by piece, and the native serialiser flattens them far faster than a
+ * character loop over them would.
+ */
+function fingerprintOf(seed: string, raw: RawItem): string {
+  return new StableHasher().update(seed).update(JSON.stringify(raw)).digest();
+}
+
 export interface NormalisedFeed {
   items: Item[];
   /**
@@ -217,7 +226,7 @@ export function normaliseFeed(feed: ParsedFeed, context: NormaliseContext, limit
   const fingerprints: Record<string, string> = {};
   const seed = `${policy()}\n${base}\n${feedLang ?? ""}\n`;
   const items = chosen.map((candidate) => {
-    const fingerprint = stableHash(seed + JSON.stringify(candidate.raw));
+    const fingerprint = fingerprintOf(seed, candidate.raw);
     fingerprints[candidate.id] = fingerprint;
     const stored = context.previous?.get(candidate.id);
     if (stored && stored.published === candidate.published && context.fingerprints?.[candidate.id] === fingerprint) return stored;

@@ -7,13 +7,15 @@
  * `rel="nofollow ugc noopener"`.
  */
 import sanitizeHtml from "sanitize-html";
+import { decodeHTML } from "entities";
 import { Parser } from "htmlparser2";
 
+// Most frequent first: sanitize-html looks tags up with indexOf, several times per element.
 const ALLOWED_TAGS = [
-  "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "details", "dfn",
-  "div", "dl", "dt", "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img",
-  "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp", "small", "span", "strong", "sub",
-  "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul", "var",
+  "p", "a", "br", "img", "li", "em", "strong", "span", "div", "ul", "i", "b", "code", "blockquote",
+  "figure", "figcaption", "ol", "pre", "h2", "h3", "h4", "h5", "h6", "hr", "small", "sup", "sub",
+  "abbr", "caption", "cite", "dd", "del", "details", "dfn", "dl", "dt", "ins", "kbd", "mark", "q",
+  "s", "samp", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "var",
 ];
 
 const SAFE_SCHEMES = ["http", "https", "mailto"];
@@ -49,7 +51,15 @@ function resolving(attribute: "href" | "src", base: string | undefined, extra: R
  * // → '<p>Hi <a href="https://blog.example/a" rel="nofollow ugc noopener">a</a></p>'
  */
 export function sanitise(html: string, base?: string): string {
-  return sanitizeHtml(html, {
+  return sanitizeHtml(html, optionsFor(base));
+}
+
+/** The options for one base, kept for the next call: a feed's items share their base. */
+let lastOptions: { base: string | undefined; options: sanitizeHtml.IOptions } | undefined;
+
+function optionsFor(base: string | undefined): sanitizeHtml.IOptions {
+  if (lastOptions && lastOptions.base === base) return lastOptions.options;
+  const options: sanitizeHtml.IOptions = {
     allowedTags: ALLOWED_TAGS,
     allowedAttributes: {
       "*": ["lang", "dir", "title"],
@@ -73,7 +83,9 @@ export function sanitise(html: string, base?: string): string {
       h1: "h2",
     },
     exclusiveFilter: (frame) => frame.tag === "img" && !frame.attribs.src,
-  });
+  };
+  lastOptions = { base, options };
+  return options;
 }
 
 const BLOCK_TAGS = new Set([
@@ -85,8 +97,8 @@ const SKIPPED_TAGS = new Set(["script", "style", "template", "noscript", "title"
 
 /** The readable text of an HTML fragment: entities decoded, blocks separated, whitespace folded. */
 export function htmlToText(html: string): string {
-  // Most titles, authors and tags are plain text: no parser needed.
-  if (!/[<&]/.test(html)) return foldLines(html);
+  // Most titles, authors and tags are plain text, or text with entities: no parser needed.
+  if (!html.includes("<")) return foldLines(html.includes("&") ? decodeHTML(html) : html);
   let text = "";
   let skipping = 0;
   const parser = new Parser(
@@ -110,12 +122,22 @@ export function htmlToText(html: string): string {
   return foldLines(text);
 }
 
+/** A tag of `sanitise`'s output, where `<` and `>` never occur in text or attribute values. */
+const SANITISED_TAG = /<\/?([a-z][a-z0-9]*)[^>]*>/g;
+
+/**
+ * `htmlToText` for `sanitise`'s output only, without a parser: there every `<` opens a tag and
+ * every `>` closes one (text and attribute values are escaped), no comment or script survives,
+ * so the tags can be matched by a pattern. Same result as `htmlToText`, in a fraction of the time.
+ */
+export function sanitisedText(html: string): string {
+  if (!html.includes("<")) return htmlToText(html);
+  return foldLines(decodeHTML(html.replace(SANITISED_TAG, (_tag, name: string) => (BLOCK_TAGS.has(name) ? "\n" : ""))));
+}
+
+/** Each line's whitespace folded to one space and trimmed, empty lines dropped. */
 function foldLines(text: string): string {
-  return text
-    .split("\n")
-    .map((line) => line.replace(/\s+/g, " ").trim())
-    .filter((line) => line !== "")
-    .join("\n");
+  return text.replace(/\s*\n\s*/g, "\n").replace(/[^\S\n]+/g, " ").trim();
 }
 
 /** Cuts text at a word boundary to at most `max` characters, adding "…" when it cut. */

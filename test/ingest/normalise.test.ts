@@ -2,7 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { mergeTimeline, normalise } from "../../src/ingest/normalise.ts";
 import { parseFeed } from "../../src/ingest/parse.ts";
-import { htmlToText, sanitise, truncate } from "../../src/ingest/sanitise.ts";
+import { htmlToText, sanitise, sanitisedText, truncate } from "../../src/ingest/sanitise.ts";
+import vectorsText from "../fixtures/hostile/xss-vectors.txt?raw";
 import type { Item, Source } from "../../src/model.ts";
 import { FIXTURES } from "../helpers.ts";
 
@@ -125,6 +126,30 @@ describe("sanitise", () => {
 
   it("extracts readable text with blocks on their own lines", () => {
     expect(htmlToText("<p>One &amp; two</p><p>Three<br>four</p><script>no()</script>")).toBe("One & two\nThree\nfour");
+  });
+
+  it("decodes entities in text without markup, as the parser does", () => {
+    for (const text of ["Billet 3 : pourquoi j&#8217;ai quitté les silos &#038; repris mon domaine", "A &amp B &lt; C &eacute;t&eacute; &#x1F600; &bogus; & done"]) {
+      const parsed = htmlToText(`<span>${text}</span>`);
+      expect(htmlToText(text)).toBe(parsed);
+    }
+    expect(htmlToText("j&#8217;ai &amp; toi")).toBe("j’ai & toi");
+  });
+
+  it("reads the text of its own output without a parser, exactly as the parser does", async () => {
+    // Every XSS vector and every fixture entry: sanitise(), then the pattern and the parser must agree.
+    const inputs = vectorsText.split("\n").filter((line) => line.trim() !== "");
+    for (const text of Object.values(FIXTURES)) {
+      for (const item of (await parseFeed(text)).items) inputs.push(item.html ?? "", item.summaryHtml ?? "", item.title ?? "");
+    }
+    inputs.push("<h1>Title</h1><ul><li>one<br>two</li></ul><p>a &lt;b&gt; &amp;amp; <img src=x alt='>'> c</p>", "plain & simple", "");
+    let compared = 0;
+    for (const input of inputs) {
+      const clean = sanitise(input, "https://b.example/");
+      expect(sanitisedText(clean), input).toBe(htmlToText(clean));
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(300);
   });
 
   it("truncates at a word boundary", () => {
