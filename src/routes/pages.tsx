@@ -39,8 +39,8 @@ pages.get("/", async (c) => {
   });
   c.header("Cache-Control", "public, max-age=60");
   c.header("ETag", etagOf(site.profileVersion, timeline.version, lang, verified, String(now), String(limit)));
+  // The language is the page's own `<html lang>`; a Content-Language header would repeat it.
   c.header("Vary", "Accept-Language");
-  c.header("Content-Language", lang);
   return c.html(body);
 });
 
