@@ -152,6 +152,15 @@ describe("sanitise", () => {
     expect(compared).toBeGreaterThan(300);
   });
 
+  it("folds long runs of whitespace and stray brackets in linear time (no backtracking pattern)", () => {
+    // 200 000 characters each: a quadratic pattern would take minutes here, not milliseconds.
+    const spaces = " ".repeat(200_000);
+    expect(htmlToText(`a${spaces}b`)).toBe("a b");
+    expect(htmlToText(`<p>a${spaces}\n${spaces}b</p>`)).toBe("a\nb");
+    expect(sanitisedText(`<p>a${spaces}b</p>`)).toBe("a b");
+    expect(sanitisedText(`<p>x</p><${"a".repeat(200_000)}`)).toContain("x");
+  });
+
   it("truncates at a word boundary", () => {
     expect(truncate("Un domaine, une page, tous mes comptes.", 20)).toBe("Un domaine, une…");
   });
