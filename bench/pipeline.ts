@@ -5,8 +5,7 @@
  */
 import Parser from "rss-parser";
 import { decodeFeed } from "../src/ingest/decode.ts";
-import { mergeTimeline, normaliseFeed } from "../src/ingest/normalise.ts";
-import { parseFeed } from "../src/ingest/parse.ts";
+import { mergeTimeline, readFeed } from "../src/ingest/normalise.ts";
 import type { Item } from "../src/model.ts";
 import { BLOG_SOURCE } from "../test/fleet.ts";
 
@@ -61,9 +60,9 @@ interface Stored {
 
 /** What m2 does with a fetched body (as refresh.ts does): decode, parse, normalise + sanitise, merge. */
 async function pipeline(bytes: Uint8Array, stored: Stored, now: Date): Promise<Stored> {
-  const parsed = await parseFeed(decodeFeed(bytes, "application/rss+xml; charset=utf-8"));
   const previous = new Map(stored.items.map((item) => [item.id, item]));
-  const fresh = normaliseFeed(parsed, { source: SOURCE, feedUrl: SOURCE.feed!, now, previous, fingerprints: stored.fingerprints }, ITEMS_PER_SOURCE);
+  const text = decodeFeed(bytes, "application/rss+xml; charset=utf-8");
+  const fresh = await readFeed(text, { source: SOURCE, feedUrl: SOURCE.feed!, now, previous, fingerprints: stored.fingerprints }, ITEMS_PER_SOURCE);
   return { items: mergeTimeline([fresh.items, stored.items], ITEMS_PER_SOURCE), fingerprints: fresh.fingerprints };
 }
 

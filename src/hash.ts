@@ -8,10 +8,11 @@ export class StableHasher {
   private h1 = 0xdeadbeef;
   private h2 = 0x41c6ce57;
 
-  update(text: string): this {
+  /** Feeds `text`, or only its characters from `start` to `end` (a slice would be slower to read). */
+  update(text: string, start = 0, end = text.length): this {
     let h1 = this.h1;
     let h2 = this.h2;
-    for (let i = 0; i < text.length; i++) {
+    for (let i = start; i < end; i++) {
       const ch = text.charCodeAt(i);
       h1 = Math.imul(h1 ^ ch, 2654435761);
       h2 = Math.imul(h2 ^ ch, 1597334677);

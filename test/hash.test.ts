@@ -16,4 +16,10 @@ describe("stableHash", () => {
     expect(hasher.digest()).toBe(stableHash(pieces.join("")));
     expect(new StableHasher().update("ab").digest()).not.toBe(new StableHasher().update("ba").digest());
   });
+
+  it("hashes a range of a string as that slice", () => {
+    const text = "<rss><item>Été</item></rss>";
+    expect(new StableHasher().update(text, 5, 21).digest()).toBe(stableHash(text.slice(5, 21)));
+    expect(new StableHasher().update(text, 5, 5).digest()).toBe(stableHash(""));
+  });
 });

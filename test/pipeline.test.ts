@@ -1,20 +1,35 @@
 /**
  * The refresh pipeline's shortcuts change nothing but cost: stored items are reused only while
- * their raw entry is unchanged, and a long feed is cut to the limit before it is normalised.
+ * their raw entry is unchanged, entries read before are not parsed again, and a long feed is cut
+ * to the limit before it is normalised.
  */
 import { describe, expect, it } from "vitest";
-import { normaliseFeed } from "../src/ingest/normalise.ts";
-import { parseFeed } from "../src/ingest/parse.ts";
+import { findEntries, withEntries } from "../src/ingest/entries.ts";
+import { normaliseFeed, readFeed, type NormaliseContext } from "../src/ingest/normalise.ts";
+import { parseFeed, type ParsedFeed } from "../src/ingest/parse.ts";
+import type { Item } from "../src/model.ts";
 import { BLOG_SOURCE } from "./fleet.ts";
+import codeberg from "./fixtures/feeds/codeberg.rss?raw";
+import devto from "./fixtures/feeds/devto.rss?raw";
+import gitlab from "./fixtures/feeds/gitlab.atom?raw";
+import letterboxd from "./fixtures/feeds/letterboxd.rss?raw";
+import reddit from "./fixtures/feeds/reddit.atom?raw";
 import wordpress from "./fixtures/feeds/wordpress.rss?raw";
+import { FIXTURES } from "./helpers.ts";
 
 const source = BLOG_SOURCE;
 const now = new Date("2026-11-26T00:00:00Z");
 const context = { source, feedUrl: source.feed!, now };
 
+/** The feed as its raw entries only, as a JSON Feed or a leniently read one gives them. */
+async function rawEntriesOf(text: string): Promise<ParsedFeed> {
+  const { entries: _entries, ...parsed } = await parseFeed(text);
+  return parsed;
+}
+
 describe("normaliseFeed", () => {
   it("reuses a stored item whose raw entry is unchanged, and redoes one that changed", async () => {
-    const parsed = await parseFeed(wordpress);
+    const parsed = await rawEntriesOf(wordpress);
     const first = normaliseFeed(parsed, context, 50);
     expect(first.items).toHaveLength(2);
     expect(Object.keys(first.fingerprints).sort()).toEqual(first.items.map((item) => item.id).sort());
@@ -35,7 +50,7 @@ describe("normaliseFeed", () => {
   });
 
   it("notices an edit of one character inside the content, and text moved from one field to another", async () => {
-    const parsed = await parseFeed(wordpress);
+    const parsed = await rawEntriesOf(wordpress);
     const first = normaliseFeed(parsed, context, 50);
     const previous = new Map(first.items.map((item) => [item.id, item]));
     const raw = parsed.items[0]!;
@@ -56,5 +71,100 @@ describe("normaliseFeed", () => {
     const cut = normaliseFeed(parsed, context, 1);
     expect(cut.items).toEqual([all[0]]);
     expect(Object.keys(cut.fingerprints)).toEqual([all[0]!.id]);
+  });
+});
+
+const XML_FEEDS = { ...FIXTURES, codeberg, devto, gitlab, letterboxd, reddit } as Record<string, string>;
+delete XML_FEEDS.jsonfeed;
+
+/** What the previous run stored after reading `text`, as refresh.ts keeps it. */
+async function storedAfter(text: string, context: NormaliseContext): Promise<NormaliseContext> {
+  const { items, fingerprints } = await readFeed(text, context, 50);
+  return { ...context, previous: new Map(items.map((item) => [item.id, item])), fingerprints };
+}
+
+/** The reference: every entry parsed and normalised, nothing reused. */
+async function fromScratch(text: string, context: NormaliseContext): Promise<Item[]> {
+  return normaliseFeed(await parseFeed(text), { ...context, fingerprints: {} }, 50).items;
+}
+
+const reused = (items: Item[], context: NormaliseContext) => items.filter((item) => context.previous?.get(item.id) === item).length;
+
+/** The entries `readFeed` can leave unparsed: the hashes in the fingerprints it gave. */
+const knownEntries = (context: NormaliseContext) =>
+  new Set(Object.values(context.fingerprints ?? {}).flatMap((fingerprint) => (fingerprint.includes(".") ? [fingerprint.split(".")[0]!] : [])));
+
+describe("readFeed", () => {
+  it("parses only the new entry of every fixture feed, and gives what a full read gives", async () => {
+    for (const [name, text] of Object.entries(XML_FEEDS)) {
+      const entries = findEntries(text)!;
+      const count = entries.ranges.length;
+      // The same feed one run earlier: without its first entry.
+      // After every fixture's dates: an entry dated in the future is parsed on every run (below).
+      const before = await storedAfter(withEntries(entries, [...Array(count).keys()].slice(1)), { ...context, now: new Date("2026-11-28T00:00:00Z") });
+      const known = knownEntries(before);
+      expect(known.size, name).toBe(count - 1);
+      expect((await parseFeed(text, known)).items, name).toHaveLength(1);
+
+      const read = await readFeed(text, before, 50);
+      expect(read.items, name).toEqual(await fromScratch(text, before));
+      expect(reused(read.items, before), name).toBe(count - 1);
+      expect(Object.keys(read.fingerprints).sort(), name).toEqual(read.items.map((item) => item.id).sort());
+    }
+  });
+
+  it("reads an entry again when one character of it changes, and only that entry", async () => {
+    const before = await storedAfter(wordpress, context);
+    const [start, end] = findEntries(wordpress)!.ranges[1]!;
+    const entry = wordpress.slice(start, end);
+    const edited = wordpress.slice(0, start) + entry.replace("</title>", ".</title>") + wordpress.slice(end);
+    const read = await readFeed(edited, before, 50);
+    expect(read.items).toEqual(await fromScratch(edited, before));
+    expect(reused(read.items, before)).toBe(read.items.length - 1);
+    expect(read.items.some((item) => item.title.endsWith("."))).toBe(true);
+  });
+
+  it("reads every entry again when what surrounds them changes how they read", async () => {
+    const before = await storedAfter(wordpress, context);
+    const variants = {
+      language: wordpress.replace(/<language>[^<]*<\/language>/, "<language>en-GB</language>"),
+      base: wordpress.replace("<rss ", '<rss xml:base="https://elsewhere.example/" '),
+      namespaces: wordpress.replace("<rss ", '<rss xmlns:media="http://search.yahoo.com/mrss/" '),
+    };
+    for (const [name, text] of Object.entries(variants)) {
+      expect(text, name).not.toBe(wordpress);
+      const read = await readFeed(text, before, 50);
+      expect(read.items, name).toEqual(await fromScratch(text, before));
+      expect(reused(read.items, before), name).toBe(0);
+    }
+    // What does not change how entries read (the build date) keeps them.
+    const rebuilt = wordpress.replace("</language>", "</language><lastBuildDate>Sat, 28 Nov 2026 10:00:00 +0000</lastBuildDate>");
+    expect(reused((await readFeed(rebuilt, before, 50)).items, before)).toBe(2);
+  });
+
+  it("parses again an entry dated in the future (its date moves each run), and one whose item is gone", async () => {
+    const future = wordpress.replace(/<pubDate>[^<]*<\/pubDate>/, "<pubDate>Mon, 30 Nov 2026 10:00:00 +0000</pubDate>");
+    const before = await storedAfter(future, context);
+    expect(knownEntries(before).size).toBe(1);
+    expect((await parseFeed(future, knownEntries(before))).items).toHaveLength(1);
+    const later = { ...before, now: new Date("2026-11-29T00:00:00Z") };
+    expect((await readFeed(future, later, 50)).items).toEqual(await fromScratch(future, later));
+
+    const one = [...before.previous!.values()][0]!;
+    const forgotten = { ...before, previous: new Map([...before.previous!].filter(([id]) => id !== one.id)) };
+    const read = await readFeed(future, forgotten, 50);
+    expect(read.items).toEqual(await fromScratch(future, forgotten));
+  });
+
+  it("reads feeds it cannot cut (a DOCTYPE, a JSON Feed, a leniently read feed) whole, every time", async () => {
+    const doctype = `<!DOCTYPE rss>${wordpress.replace(/^<\?xml[^>]*>\s*/, "")}`;
+    const lenient = wordpress.replace('<rss version="2.0"', "<rss");
+    for (const [name, text] of Object.entries({ doctype, lenient, json: FIXTURES.jsonfeed })) {
+      const before = await storedAfter(text, context);
+      expect(Object.values(before.fingerprints!).some((fingerprint) => fingerprint.includes(".")), name).toBe(false);
+      const read = await readFeed(text, before, 50);
+      expect(read.items, name).toEqual(await fromScratch(text, before));
+      if (name === "lenient") expect(read.lenient).toBeDefined();
+    }
   });
 });

@@ -3,7 +3,7 @@
  * content, plain summaries, sane dates. Pure: the clock and earlier items come in as arguments.
  */
 import type { Item, Source } from "../model.ts";
-import type { ParsedFeed, RawItem } from "./parse.ts";
+import { parseFeed, type ParsedFeed, type RawItem } from "./parse.ts";
 import { StableHasher, stableHash } from "../hash.ts";
 import { absoluteUrl, htmlToText, sanitise, sanitisedText, truncate } from "./sanitise.ts";
 
@@ -75,10 +75,17 @@ export interface NormaliseContext {
 
 /** What ordering and deduplication need, computed for every entry before the costly part. */
 interface Candidate {
-  raw: RawItem;
+  /** The parsed entry; absent for an entry left unparsed because `stored` already is its item. */
+  raw?: RawItem;
   id: string;
   link?: string;
   published: string;
+  /** The hash of the entry's bytes (ParsedFeed.entries), when the feed was cut into entries. */
+  entry?: string;
+  /** False when `published` was clamped to now (a post dated in the future): it moves each run. */
+  settled: boolean;
+  /** The stored item of an unparsed entry, and its fingerprint. */
+  stored?: { item: Item; fingerprint: string };
 }
 
 function rawHtmlOf(raw: RawItem): string {
@@ -90,10 +97,10 @@ function candidateOf(raw: RawItem, base: string, context: NormaliseContext, nowI
   const id = raw.id?.trim() || link || `hash:${stableHash(`${raw.title ?? ""}\n${rawHtmlOf(raw)}\n${raw.published ?? ""}`)}`;
   const given = isoDate(raw.published) ?? isoDate(raw.updated);
   const published = given ? (given > nowIso ? nowIso : given) : (context.previous?.get(id)?.published ?? nowIso);
-  return { raw, id, ...(link ? { link } : {}), published };
+  return { raw, id, ...(link ? { link } : {}), published, settled: !given || given <= nowIso };
 }
 
-function normaliseItem(candidate: Candidate, base: string, feedLang: string | undefined, context: NormaliseContext): Item {
+function normaliseItem(candidate: Candidate & { raw: RawItem }, base: string, feedLang: string | undefined, context: NormaliseContext): Item {
   const { source, now } = context;
   const { raw, id, link, published } = candidate;
   const rawHtml = rawHtmlOf(raw);
@@ -189,14 +196,55 @@ function fingerprintOf(seed: string, raw: RawItem): string {
   return new StableHasher().update(seed).update(JSON.stringify(raw)).digest();
 }
 
+/**
+ * The fingerprint of an entry known by the hash of its bytes: that hash, then (after a dot) a
+ * hash of everything else its item depends on. The part before the dot is what `readFeed` looks
+ * entries up by before parsing; the whole is what it checks once the feed's context is known.
+ */
+function entryFingerprint(entry: string, context: string): string {
+  return `${entry}.${context}`;
+}
+
 export interface NormalisedFeed {
   items: Item[];
   /**
    * A fingerprint of each kept item's raw entry (and of the normalising policy), by item id. Given
    * back in the next `NormaliseContext.fingerprints`, it lets an entry the feed still shows
-   * unchanged reuse its stored item instead of being sanitised again.
+   * unchanged reuse its stored item instead of being sanitised (or even parsed) again.
    */
   fingerprints: Record<string, string>;
+}
+
+/** The stored items `readFeed` may leave unparsed, by the hash of their entry's bytes. */
+function knownEntries(context: NormaliseContext): Map<string, { item: Item; fingerprint: string }> {
+  const known = new Map<string, { item: Item; fingerprint: string }>();
+  for (const [id, fingerprint] of Object.entries(context.fingerprints ?? {})) {
+    const dot = fingerprint.indexOf(".");
+    const item = context.previous?.get(id);
+    if (dot > 0 && item) known.set(fingerprint.slice(0, dot), { item, fingerprint });
+  }
+  return known;
+}
+
+/**
+ * Text → the source's items, as `normaliseFeed(await parseFeed(text), …)` gives them, parsing only
+ * what it must: the entries of an XML feed whose bytes match one behind a stored item (by its
+ * fingerprint) are left unparsed and that item is kept. When the feed's context changed since
+ * (its root tag, language, base, the sanitising policy), the whole feed is read again.
+ *
+ * @example
+ * const { items, fingerprints, lenient } = await readFeed(text, { source, feedUrl, now, previous, fingerprints: record.fingerprints }, 50);
+ */
+export async function readFeed(text: string, context: NormaliseContext, limit: number): Promise<NormalisedFeed & { lenient?: string }> {
+  const known = knownEntries(context);
+  if (known.size > 0) {
+    const feed = await parseFeed(text, new Set(known.keys()));
+    const result = normaliseEntries(feed, context, limit, known);
+    if (result) return feed.lenient ? { ...result, lenient: feed.lenient } : result;
+  }
+  const feed = await parseFeed(text);
+  const result = normaliseFeed(feed, context, limit);
+  return feed.lenient ? { ...result, lenient: feed.lenient } : result;
 }
 
 /**
@@ -208,10 +256,44 @@ export interface NormalisedFeed {
  * const { items, fingerprints } = normaliseFeed(await parseFeed(text), { source, feedUrl, now, previous, fingerprints: record.fingerprints }, 50);
  */
 export function normaliseFeed(feed: ParsedFeed, context: NormaliseContext, limit: number): NormalisedFeed {
+  if (feed.entries?.skipped) throw new Error("normaliseFeed needs every entry parsed; use readFeed");
+  return normaliseEntries(feed, context, limit, new Map())!;
+}
+
+/**
+ * `normaliseFeed` for a feed whose entries may have been left unparsed (`feed.entries.skipped`),
+ * their stored items in `known`. Undefined when one of them cannot be reused after all (the
+ * feed's context changed): the caller parses the whole feed instead.
+ */
+function normaliseEntries(
+  feed: ParsedFeed,
+  context: NormaliseContext,
+  limit: number,
+  known: ReadonlyMap<string, { item: Item; fingerprint: string }>,
+): NormalisedFeed | undefined {
   const base = absoluteUrl(feed.base, context.feedUrl) ?? context.feedUrl;
   const feedLang = language(feed.lang);
   const nowIso = context.now.toISOString();
-  const candidates = feed.items.map((raw) => candidateOf(raw, base, context, nowIso));
+  const seed = `${policy()}\n${base}\n${feedLang ?? ""}\n`;
+  const entries = feed.entries;
+  const entryContext = entries ? stableHash(`${seed}${feed.format}\n${entries.context}`) : "";
+  let candidates: Candidate[];
+  if (entries) {
+    candidates = [];
+    let next = 0;
+    for (const entry of entries.hashes) {
+      if (entries.skipped?.has(entry)) {
+        const stored = known.get(entry);
+        if (stored?.fingerprint !== entryFingerprint(entry, entryContext)) return undefined;
+        const { item } = stored;
+        candidates.push({ id: item.id, ...(item.url ? { link: item.url } : {}), published: item.published, entry, settled: true, stored });
+      } else {
+        candidates.push({ ...candidateOf(feed.items[next++]!, base, context, nowIso), entry });
+      }
+    }
+  } else {
+    candidates = feed.items.map((raw) => candidateOf(raw, base, context, nowIso));
+  }
   candidates.sort((a, b) => (a.published !== b.published ? (a.published < b.published ? 1 : -1) : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const ids = new Set<string>();
   const urls = new Set<string>();
@@ -224,13 +306,18 @@ export function normaliseFeed(feed: ParsedFeed, context: NormaliseContext, limit
     chosen.push(candidate);
   }
   const fingerprints: Record<string, string> = {};
-  const seed = `${policy()}\n${base}\n${feedLang ?? ""}\n`;
   const items = chosen.map((candidate) => {
-    const fingerprint = fingerprintOf(seed, candidate.raw);
+    if (!candidate.raw) {
+      fingerprints[candidate.id] = candidate.stored!.fingerprint;
+      return candidate.stored!.item;
+    }
+    // An entry known by its bytes can be left unparsed next time, unless its date moves each run.
+    const fingerprint =
+      candidate.entry && candidate.settled ? entryFingerprint(candidate.entry, entryContext) : fingerprintOf(seed, candidate.raw);
     fingerprints[candidate.id] = fingerprint;
     const stored = context.previous?.get(candidate.id);
     if (stored && stored.published === candidate.published && context.fingerprints?.[candidate.id] === fingerprint) return stored;
-    return normaliseItem(candidate, base, feedLang, context);
+    return normaliseItem(candidate as Candidate & { raw: RawItem }, base, feedLang, context);
   });
   return { items, fingerprints };
 }

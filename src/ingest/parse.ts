@@ -4,7 +4,9 @@
  */
 import Parser from "rss-parser";
 import * as v from "valibot";
+import { StableHasher, stableHash } from "../hash.ts";
 import { repairXml } from "./decode.ts";
+import { findEntries, withEntries } from "./entries.ts";
 import { parseLenient } from "./lenient.ts";
 
 /** One entry as the feed gave it, before normalisation. Strings are untrusted. */
@@ -38,6 +40,24 @@ export interface ParsedFeed {
   items: RawItem[];
   /** Set when the strict parser refused the document and the lenient pass read it: why. */
   lenient?: string;
+  /** Set when the document could be cut into its entries (entries.ts) and was read strictly. */
+  entries?: EntryHashes;
+}
+
+/** The entries of an XML feed as hashes of their bytes, for reading only the new ones next time. */
+export interface EntryHashes {
+  /** A hash of each entry's bytes, in document order. */
+  hashes: string[];
+  /**
+   * A hash of what besides its own bytes shapes how an entry reads: the root element's opening
+   * tag (version, namespaces, xml:base, xml:lang) and this parser's reading of a canary feed.
+   */
+  context: string;
+  /**
+   * The hashes the caller said it knew (`parseFeed`'s `known`) whose entries were not parsed:
+   * `items` holds the other entries, in document order. Absent when every entry was parsed.
+   */
+  skipped?: ReadonlySet<string>;
 }
 
 /** A feed that cannot be read; `message` is shown on /status as is. */
@@ -162,20 +182,9 @@ function looksLikeHtml(text: string): boolean {
   return /^\s*(?:<!--[\s\S]*?-->\s*)*<(?:!doctype\s+html|html)\b/i.test(text);
 }
 
-async function parseXml(text: string): Promise<ParsedFeed> {
-  const xml = repairXml(text);
-  let feed: Parser.Output<Record<string, unknown>> & Record<string, unknown>;
-  try {
-    feed = await rssParser.parseString(xml);
-  } catch (error) {
-    const reason = (error as Error).message.split("\n")[0] ?? "";
-    // rss-parser is strict where readers are not (undeclared prefixes, DTD entities, <rss> without
-    // version, one invalid Atom date): a second, forgiving pass keeps such feeds readable.
-    const lenient = parseLenient(xml);
-    if (lenient) return { ...lenient, lenient: reason };
-    if (/Feed not recognized/i.test(reason)) throw new FeedError("not an RSS, Atom or JSON feed");
-    throw new FeedError(`the XML could not be read (${reason})`);
-  }
+/** The strict read of a whole document by rss-parser; throws what rss-parser throws. */
+async function readStrict(xml: string): Promise<ParsedFeed> {
+  const feed: Parser.Output<Record<string, unknown>> & Record<string, unknown> = await rssParser.parseString(xml);
   const format = /^\s*(?:<\?xml[^>]*>\s*)?(?:<!--[\s\S]*?-->\s*)*<feed\b/.test(xml) ? "atom" : "rss";
   return {
     format,
@@ -185,6 +194,62 @@ async function parseXml(text: string): Promise<ParsedFeed> {
     lang: stringOr(feed.language) ?? rootAttribute(xml, "xml:lang"),
     items: (feed.items ?? []).map((item) => fromParserItem(item as ParserItem, format)),
   };
+}
+
+const CANARY_RSS =
+  '<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:media="http://search.yahoo.com/mrss/"><channel><title>c</title><language>fr</language>' +
+  '<item><title>T &amp; t</title><link>https://c.example/1</link><guid isPermaLink="false">g1</guid><pubDate>Tue, 24 Nov 2026 07:00:00 GMT</pubDate><dc:creator>A</dc:creator>' +
+  '<category>c1</category><category><![CDATA[c2]]></category><description>&lt;p&gt;s&lt;/p&gt;</description><content:encoded><![CDATA[<p>h</p>]]></content:encoded>' +
+  '<enclosure url="https://c.example/a.mp3" type="audio/mpeg" length="12"/><media:thumbnail url="https://c.example/t.jpg"/><media:content url="https://c.example/i.png" medium="image"/>' +
+  '<media:group><media:description>d</media:description></media:group><dc:language>en</dc:language><source url="https://s.example/">s</source><updated>2026-11-25T07:00:00Z</updated></item></channel></rss>';
+const CANARY_ATOM =
+  '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="fr"><title>c</title><link href="https://c.example/"/><entry><id>e1</id><title type="html">T &amp;amp; t</title>' +
+  '<link rel="alternate" href="https://c.example/1"/><link rel="enclosure" href="https://c.example/a.mp3" type="audio/mpeg" length="12"/><published>2026-11-24T07:00:00Z</published>' +
+  '<updated>2026-11-25T07:00:00Z</updated><author><name>A</name></author><category term="c1"/><summary>s</summary><content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>h</p></div></content></entry></feed>';
+let parserVersion: Promise<string> | undefined;
+
+/**
+ * A hash of how this code reads a canary RSS and Atom entry: it changes when rss-parser or the
+ * mapping above changes, so entries read by an earlier version are read again, not reused.
+ */
+function readerVersion(): Promise<string> {
+  parserVersion ??= Promise.all([readStrict(CANARY_RSS), readStrict(CANARY_ATOM)]).then((feeds) => stableHash(JSON.stringify(feeds)));
+  return parserVersion;
+}
+
+async function parseXml(text: string, known: ReadonlySet<string> | undefined): Promise<ParsedFeed> {
+  const xml = repairXml(text);
+  const found = findEntries(xml);
+  let entries: EntryHashes | undefined;
+  if (found) {
+    const hashes = found.ranges.map(([start, end]) => new StableHasher().update(xml, start, end).digest());
+    entries = { hashes, context: stableHash(`${found.root}\n${await readerVersion()}`) };
+    const fresh: number[] = [];
+    hashes.forEach((hash, index) => known?.has(hash) || fresh.push(index));
+    if (fresh.length < hashes.length) {
+      // Only the entries the caller has not read before; the rest of the document as it is.
+      try {
+        const partial = await readStrict(withEntries(found, fresh));
+        if (partial.items.length === fresh.length) return { ...partial, entries: { ...entries, skipped: known! } };
+      } catch {
+        // Whatever the reason, the whole document is read below and tells it.
+      }
+    }
+  }
+  let feed: ParsedFeed;
+  try {
+    feed = await readStrict(xml);
+  } catch (error) {
+    const reason = (error as Error).message.split("\n")[0] ?? "";
+    // rss-parser is strict where readers are not (undeclared prefixes, DTD entities, <rss> without
+    // version, one invalid Atom date): a second, forgiving pass keeps such feeds readable.
+    const lenient = parseLenient(xml);
+    if (lenient) return { ...lenient, lenient: reason };
+    if (/Feed not recognized/i.test(reason)) throw new FeedError("not an RSS, Atom or JSON feed");
+    throw new FeedError(`the XML could not be read (${reason})`);
+  }
+  // The hashes describe the items only when the parser read exactly the entries the scan found.
+  return entries && feed.items.length === entries.hashes.length ? { ...feed, entries } : feed;
 }
 
 const JsonAuthor = v.looseObject({ name: v.optional(v.string()), url: v.optional(v.string()) });
@@ -264,12 +329,16 @@ function parseJsonFeed(text: string): ParsedFeed {
   };
 }
 
-/** Parses a feed document of any supported format; throws `FeedError` with the reason. */
-export async function parseFeed(text: string): Promise<ParsedFeed> {
+/**
+ * Parses a feed document of any supported format; throws `FeedError` with the reason. `known`:
+ * hashes of entries (`ParsedFeed.entries`) the caller has already read, which an XML feed then
+ * leaves unparsed (listed in `entries.skipped`).
+ */
+export async function parseFeed(text: string, known?: ReadonlySet<string>): Promise<ParsedFeed> {
   const trimmed = text.trimStart();
   if (trimmed === "") throw new FeedError("the feed is empty");
   if (trimmed.startsWith("{")) return parseJsonFeed(trimmed);
   if (looksLikeHtml(trimmed)) throw new FeedError("got an HTML page, not a feed");
   if (!trimmed.startsWith("<")) throw new FeedError("not an RSS, Atom or JSON feed");
-  return parseXml(trimmed);
+  return parseXml(trimmed, known);
 }

@@ -19,8 +19,8 @@ import {
 import { decodeFeed } from "./decode.ts";
 import { discoverFeed } from "./discover.ts";
 import { FEED_ACCEPT, politeFetch, userAgentFor, type FetchOutcome } from "./fetch.ts";
-import { mergeTimeline, normaliseFeed } from "./normalise.ts";
-import { FeedError, parseFeed } from "./parse.ts";
+import { mergeTimeline, readFeed } from "./normalise.ts";
+import { FeedError } from "./parse.ts";
 
 /** Workers Free allows 50 subrequests per invocation; KV calls have their own limit. */
 export const SUBREQUEST_BUDGET = 50;
@@ -122,14 +122,10 @@ async function ingest(
   let lenient: string | undefined;
   let fingerprints: Record<string, string>;
   try {
-    const parsed = await parseFeed(decodeFeed(outcome.body, outcome.contentType));
-    lenient = parsed.lenient;
     const previousById = new Map(previous.items.map((item) => [item.id, item]));
-    const normalised = normaliseFeed(
-      parsed,
-      { source, feedUrl: outcome.url, now, previous: previousById, ...(previous.fingerprints ? { fingerprints: previous.fingerprints } : {}) },
-      profile.settings.itemsPerSource,
-    );
+    const context = { source, feedUrl: outcome.url, now, previous: previousById, ...(previous.fingerprints ? { fingerprints: previous.fingerprints } : {}) };
+    const normalised = await readFeed(decodeFeed(outcome.body, outcome.contentType), context, profile.settings.itemsPerSource);
+    lenient = normalised.lenient;
     fresh = normalised.items;
     fingerprints = normalised.fingerprints;
   } catch (error) {
