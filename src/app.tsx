@@ -47,8 +47,9 @@ export function createWorker(profileInput: unknown, options: AppOptions = {}) {
   // frame-ancestors supersedes it), X-XSS-Protection (the auditors it steered are gone),
   // X-Download-Options (IE 8), X-Permitted-Cross-Domain-Policies (Flash), X-DNS-Prefetch-Control
   // (browsers already skip it for links on https pages), Origin-Agent-Cluster (a process-isolation
-  // hint; the page runs no script) and Referrer-Policy (strict-origin-when-cross-origin is the
-  // browsers' default; the HTML pages state it in a <meta> for older ones).
+  // hint; the page runs no script), Referrer-Policy (strict-origin-when-cross-origin is the
+  // browsers' default; the HTML pages state it in a <meta> for older ones) and
+  // Cross-Origin-Resource-Policy (its `cross-origin` value only grants, and nothing here needs it).
   app.use(
     secureHeaders({
       contentSecurityPolicy: {
@@ -62,7 +63,8 @@ export function createWorker(profileInput: unknown, options: AppOptions = {}) {
       },
       referrerPolicy: false,
       crossOriginEmbedderPolicy: false,
-      crossOriginResourcePolicy: "cross-origin",
+      crossOriginOpenerPolicy: false,
+      crossOriginResourcePolicy: false,
       xFrameOptions: false,
       xXssProtection: false,
       xDownloadOptions: false,
@@ -71,6 +73,11 @@ export function createWorker(profileInput: unknown, options: AppOptions = {}) {
       originAgentCluster: false,
     }),
   );
+  // A browsing-context header, for the answers that open one: HTML pages, not feeds or JSON.
+  app.use(async (c, next) => {
+    await next();
+    if (c.res.headers.get("Content-Type")?.startsWith("text/html")) c.res.headers.set("Cross-Origin-Opener-Policy", "same-origin");
+  });
 
   if (!built.ok) {
     // Never a half-configured page: every route explains what to fix in profile.json.

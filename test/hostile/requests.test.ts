@@ -161,7 +161,7 @@ describe("methods and unknown paths", () => {
 });
 
 /** Headers m2 leaves out (see src/app.tsx): superseded by the CSP, or for browsers long gone. */
-const OBSOLETE_HEADERS = ["X-Frame-Options", "X-XSS-Protection", "X-Download-Options", "X-Permitted-Cross-Domain-Policies", "X-DNS-Prefetch-Control", "Origin-Agent-Cluster", "Referrer-Policy", "Content-Language"];
+const OBSOLETE_HEADERS = ["X-Frame-Options", "X-XSS-Protection", "X-Download-Options", "X-Permitted-Cross-Domain-Policies", "X-DNS-Prefetch-Control", "Origin-Agent-Cluster", "Referrer-Policy", "Content-Language", "Cross-Origin-Resource-Policy"];
 
 describe("security headers", () => {
   it("every HTML answer carries a CSP without inline script, nosniff, a referrer policy and frame-ancestors", async () => {
@@ -194,6 +194,9 @@ describe("security headers", () => {
       const response = await request(worker, path);
       expect(response.headers.get("X-Content-Type-Options"), path).toBe("nosniff");
       expect(response.headers.get("Content-Security-Policy"), path).toMatch(/script-src 'none'/);
+      expect(response.headers.get("Strict-Transport-Security"), path).toMatch(/^max-age=\d+/);
+      // Cross-Origin-Opener-Policy acts on documents a browser opens: pages, not feeds.
+      expect(response.headers.has("Cross-Origin-Opener-Policy"), path).toBe(false);
       for (const name of OBSOLETE_HEADERS) expect(response.headers.has(name), `${path} ${name}`).toBe(false);
     }
   });
