@@ -12,7 +12,7 @@ import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { identityAccountsHash } from "../src/identity/schedule.ts";
 import { isVerifiable } from "../src/identity/verify.ts";
 import type { Site } from "../src/site.ts";
-import { contentHash, writeIdentity, writeTimeline, type IdentityRecord, type Timeline } from "../src/store/index.ts";
+import { contentHash, writeTimeline, type IdentityRecord, type Timeline } from "../src/store/index.ts";
 import { ROOT, syntheticItems } from "./common.ts";
 
 const OUT = join(ROOT, "bench", ".out");
@@ -79,13 +79,12 @@ export function syntheticTimeline(count: number, sources: string[]): Timeline {
  */
 export async function seed(mf: Miniflare, timeline: Timeline, site: Site): Promise<void> {
   const kv = (await mf.getKVNamespace("M2_KV")) as unknown as KVNamespace;
-  await writeTimeline(kv, timeline);
   const checked_at = timeline.checkedAt;
   const verdicts: IdentityRecord["verdicts"] = {};
   for (const source of site.sources.filter(isVerifiable)) {
     verdicts[source.id] = { verdict: "verified", detail: "links back with rel=me", checked_url: source.url, checked_at };
   }
-  await writeIdentity(kv, { accounts: identityAccountsHash(site), verdicts });
+  await writeTimeline(kv, { ...timeline, identity: { accounts: identityAccountsHash(site), verdicts } });
 }
 
 export interface Load {

@@ -151,12 +151,9 @@ export function createWorker(profileInput: unknown, options: AppOptions = {}) {
   async function fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
     const url = new URL(request.url);
     if (request.method !== "GET" || !REPLAYED_PATHS.has(url.pathname)) return app.fetch(request, env, ctx);
-    const [timeline, verification] = await Promise.all([
-      refresher.timeline(env.M2_KV, (promise) => ctx.waitUntil(promise)),
-      identityState.verdicts(env.M2_KV),
-    ]);
+    const timeline = await refresher.timeline(env.M2_KV, (promise) => ctx.waitUntil(promise));
     let verified = "";
-    for (const [id, entry] of verification) if (entry.verdict === "verified") verified += `${id}.`;
+    for (const [id, entry] of identityState.verdicts(timeline)) if (entry.verdict === "verified") verified += `${id}.`;
     // The render clock too: the page's relative dates move on every bucket (i18n/dates.ts).
     const key = `${site.profileVersion}|${timeline.version}|${verified}|${renderClock()}|${url.pathname}${url.search}|${request.headers.get("Accept-Language") ?? ""}`;
     const replayed = responses.replay(key, request.headers.get("If-None-Match"));
@@ -170,22 +167,30 @@ export function createWorker(profileInput: unknown, options: AppOptions = {}) {
     app,
     fetch,
     async scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext) {
-      // Inbound rel=me verification runs in this cron only when due, on its own share of the 50 subrequests.
+      // Inbound rel=me verification runs in this cron only when due, on its own share of the 50
+      // subrequests, before the feeds: a verdict that changed goes into the refresh's one put of
+      // the timeline (where requests read it), not into a key of its own.
       const verification = await identityState.plan(env.M2_KV, options.refresh?.now ?? new Date(controller.scheduledTime));
       ctx.waitUntil(
-        refresher
-          .run(env.M2_KV, { budget: Math.min(options.refresh?.budget ?? SUBREQUEST_BUDGET, SUBREQUEST_BUDGET - verification.budget) })
+        verification
+          .run(options.refresh?.fetcher)
+          .catch((error: unknown) => {
+            // The feeds refresh whatever happened to verification; the verdicts wait for the next run.
+            console.error("verification failed:", error instanceof Error ? error.message : String(error));
+            return { reason: null, checked: [], subrequests: 0, changed: false, record: undefined };
+          })
+          .then((checked) => {
+            if (checked.reason) console.log(`verification (${checked.reason}): ${checked.checked.length} accounts, ${checked.subrequests} subrequests, ${checked.changed ? "verdicts changed" : "no change"}`);
+            const budget = Math.min(options.refresh?.budget ?? SUBREQUEST_BUDGET, SUBREQUEST_BUDGET - verification.budget);
+            return refresher.run(env.M2_KV, { budget, ...(checked.record ? { identity: checked.record } : {}) });
+          })
           .then(
             (summary) => {
               const failed = summary.sources.filter((source) => source.outcome === "failed");
               console.log(`refresh: ${summary.sources.length} sources, ${failed.length} failed, ${summary.subrequests} subrequests, ${summary.kvWrites} KV writes`);
             },
             (error: unknown) => console.error("refresh failed:", error instanceof Error ? error.message : String(error)),
-          )
-          .then(() => verification.run(options.refresh?.fetcher))
-          .then((summary) => {
-            if (summary.reason) console.log(`verification (${summary.reason}): ${summary.checked.length} accounts, ${summary.subrequests} subrequests, ${summary.written ? 1 : 0} KV writes`);
-          }),
+          ),
       );
     },
   };

@@ -1,12 +1,12 @@
 /**
  * @module When and how inbound verification runs: once a day (in one cron slot) and right after
- * the identity accounts change, on its own small subrequest budget carved out of the cron's 50,
- * writing the `identity` KV key only when a verdict changed. Also the per-isolate cache the page
- * and /status.json read verdicts through (KV reads stay near one per request).
+ * the identity accounts change, on its own small subrequest budget carved out of the cron's 50.
+ * A verdict that changed is stored with the timeline, by the refresh that follows in the same
+ * cron run; the page and /status.json read verdicts from the timeline they already have.
  */
 import { userAgentFor } from "../ingest/fetch.ts";
 import type { Site } from "../site.ts";
-import { contentHash, readIdentity, writeIdentity, type IdentityRecord } from "../store/index.ts";
+import { contentHash, readTimeline, type IdentityRecord, type Timeline } from "../store/index.ts";
 import { isVerifiable, verifySource, type Verification } from "./verify.ts";
 
 /** Subrequests a verification run may spend (each account: one page, up to 3 redirects). */
@@ -14,8 +14,6 @@ export const VERIFY_BUDGET = 10;
 /** The daily slot, in minutes after midnight UTC: the first cron at or after 03:00 (crons run every 30 minutes). */
 export const DAILY_SLOT = { startMinute: 180, lengthMinutes: 30 } as const;
 const CONCURRENCY = 4;
-/** How long an isolate trusts the verdicts it read (KV itself is eventually consistent for ~60 s). */
-const CACHE_MS = 60_000;
 
 /** Hash of what a verdict depends on: the home URL and each identity account. */
 export function identityAccountsHash(site: Site): string {
@@ -45,7 +43,9 @@ export interface VerifyRunSummary {
   reason: string | null;
   checked: string[];
   subrequests: number;
-  written: boolean;
+  /** A verdict changed: `record` is to be stored (refresh's `identity` option). */
+  changed: boolean;
+  record?: IdentityRecord;
 }
 
 /** Thrown by the budgeted fetcher: the account keeps its previous verdict until the next run. */
@@ -59,7 +59,7 @@ export async function runVerification(
   site: Site,
   previous: IdentityRecord | null,
   options: { now: Date; budget: number; fetcher?: typeof fetch },
-): Promise<{ record: IdentityRecord; changed: boolean; summary: Omit<VerifyRunSummary, "reason" | "written"> }> {
+): Promise<{ record: IdentityRecord; changed: boolean; summary: Pick<VerifyRunSummary, "checked" | "subrequests"> }> {
   const fetcher = options.fetcher ?? fetch;
   let subrequests = 0;
   const budgeted: typeof fetch = (input, init) => {
@@ -102,55 +102,45 @@ export async function runVerification(
 export class IdentityState {
   private readonly site: Site;
   private readonly accountsHash: string;
-  private cached: { record: IdentityRecord | null; at: number } | undefined;
-  /** The verdicts map of the last record read: every page request asks for it. */
-  private current: { record: IdentityRecord | null; verdicts: ReadonlyMap<string, Verification> } | undefined;
+  /** The verdicts map of the last record seen: every page request asks for it. */
+  private current: { record: IdentityRecord | undefined; verdicts: ReadonlyMap<string, Verification> } | undefined;
 
   constructor(site: Site) {
     this.site = site;
     this.accountsHash = identityAccountsHash(site);
   }
 
-  /** The stored record, read from KV at most once a minute per isolate. */
-  async record(kv: KVNamespace): Promise<IdentityRecord | null> {
-    if (!this.site.sources.some(isVerifiable)) return null;
-    const now = Date.now();
-    if (this.cached && now - this.cached.at < CACHE_MS) return this.cached.record;
-    const record = await readIdentity(kv);
-    this.cached = { record, at: now };
-    return record;
-  }
-
-  /** Verdicts by source id that still describe the current accounts. */
-  async verdicts(kv: KVNamespace): Promise<ReadonlyMap<string, Verification>> {
-    const record = await this.record(kv);
-    if (this.current?.record !== record) {
+  /** Verdicts by source id, from the timeline a request read, that still describe the current accounts. */
+  verdicts(timeline: Timeline): ReadonlyMap<string, Verification> {
+    const record = timeline.identity;
+    if (!this.current || this.current.record !== record) {
       const verdicts = !record || record.accounts !== this.accountsHash ? new Map() : new Map(Object.entries(record.verdicts));
       this.current = { record, verdicts };
     }
     return this.current.verdicts;
   }
 
-  /** Reads the record once and says whether this cron run verifies, and with how many subrequests. */
+  /**
+   * Reads the stored verdicts once and says whether this cron run verifies, and with how many
+   * subrequests. `run` gives the new record when a verdict changed; the caller stores it.
+   */
   async plan(kv: KVNamespace, now: Date): Promise<{ budget: number; run: (fetcher?: typeof fetch) => Promise<VerifyRunSummary> }> {
+    const idle = { budget: 0, run: async () => ({ reason: null, checked: [], subrequests: 0, changed: false }) };
     let previous: IdentityRecord | null;
     try {
-      previous = await readIdentity(kv);
+      previous = (await readTimeline(kv))?.identity ?? null;
     } catch (error) {
       // The feeds must still refresh: verification waits for a cron that can read KV.
       console.error("verification skipped, KV read failed:", error instanceof Error ? error.message : String(error));
-      return { budget: 0, run: async () => ({ reason: null, checked: [], subrequests: 0, written: false }) };
+      return idle;
     }
     const reason = verificationDue(this.site, previous, now);
-    if (!reason) return { budget: 0, run: async () => ({ reason: null, checked: [], subrequests: 0, written: false }) };
+    if (!reason) return idle;
     return {
       budget: VERIFY_BUDGET,
       run: async (fetcher) => {
         const { record, changed, summary } = await runVerification(this.site, previous, { now, budget: VERIFY_BUDGET, ...(fetcher ? { fetcher } : {}) });
-        if (changed) await writeIdentity(kv, record);
-        // Only this isolate sees the new verdicts at once; others within a minute (their cache, KV's own delay).
-        this.cached = { record, at: Date.now() };
-        return { reason, ...summary, written: changed };
+        return { reason, ...summary, changed, ...(changed ? { record } : {}) };
       },
     };
   }

@@ -13,6 +13,7 @@ import {
   statusOf,
   writeSource,
   writeTimeline,
+  type IdentityRecord,
   type SourceRecord,
   type Timeline,
 } from "../store/index.ts";
@@ -40,6 +41,8 @@ export interface RefreshOptions {
   budget?: number;
   /** Ignore backoff and Retry-After (an explicit owner refresh still respects `gone`). */
   force?: boolean;
+  /** New rel=me verdicts from this cron's verification, stored with the timeline in the same put. */
+  identity?: IdentityRecord;
 }
 
 export type SourceOutcome = "updated" | "unchanged" | "not-modified" | "failed" | "skipped" | "deferred" | "link-only" | "gone";
@@ -347,7 +350,8 @@ export async function refresh(kv: KVNamespace, profile: Profile, sources: Source
   const statuses = records.map(statusOf);
   const changed = !timeline || !sameContent(statuses, timeline.sources);
   const heartbeatDue = !timeline || now.getTime() - Date.parse(timeline.checkedAt) >= HEARTBEAT_SECONDS * 1000;
-  if (changed || heartbeatDue) {
+  const identity = options.identity ?? timeline?.identity;
+  if (changed || heartbeatDue || options.identity) {
     const items = changed ? mergeTimeline(records.map((record) => record.items), profile.settings.maxItems) : timeline!.items;
     const next: Timeline = {
       version: changed ? contentHash({ items, statuses }) : timeline!.version,
@@ -355,6 +359,7 @@ export async function refresh(kv: KVNamespace, profile: Profile, sources: Source
       checkedAt: now.toISOString(),
       items,
       sources: statuses,
+      ...(identity ? { identity } : {}),
     };
     await writeTimeline(kv, next);
     kvWrites++;

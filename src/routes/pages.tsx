@@ -14,7 +14,8 @@ pages.get("/", async (c) => {
   const t = c.get("t");
   const lang = c.get("lang");
   const { limit = site.profile.settings.pageItems } = validQuery(c, { limit: optionalInteger(1, site.profile.settings.pageItems) });
-  const [timeline, verification] = await Promise.all([timelineOf(c), c.get("identity").verdicts(c.env.M2_KV)]);
+  const timeline = await timelineOf(c);
+  const verification = c.get("identity").verdicts(timeline);
   const verified = [...verification].filter(([, entry]) => entry.verdict === "verified").map(([id]) => id).join(".");
   // Relative dates ("il y a 3 heures") are computed at render time: the render clock is part of
   // the cache key and ETag, so a cached page is at most one bucket (10 minutes) stale.

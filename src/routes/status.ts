@@ -108,7 +108,8 @@ export const status = new Hono<AppEnv>();
 
 status.get("/status.json", async (c) => {
   const site = c.get("site");
-  const [timeline, verification] = await Promise.all([timelineOf(c), c.get("identity").verdicts(c.env.M2_KV)]);
+  const timeline = await timelineOf(c);
+  const verification = c.get("identity").verdicts(timeline);
   const now = new Date();
   const report = statusReport(site, timeline, verification, c.get("t"), now);
   c.header("Cache-Control", "no-cache");
@@ -121,7 +122,8 @@ status.get("/status.json", async (c) => {
 status.get("/status", async (c) => {
   const site = c.get("site");
   const lang = c.get("lang");
-  const [timeline, verification] = await Promise.all([timelineOf(c), c.get("identity").verdicts(c.env.M2_KV)]);
+  const timeline = await timelineOf(c);
+  const verification = c.get("identity").verdicts(timeline);
   const now = renderClock();
   const report = statusReport(site, timeline, verification, c.get("t"), new Date(now));
   const body = await renderStatusPage({

@@ -2,10 +2,9 @@
  * @module The KV layout. Only this module knows key names.
  *
  * - `source:<id>`: one `SourceRecord` per source (validators, health, last good items).
- * - `timeline`: one `Timeline`, the merged items plus every source's status: all a reader needs,
- *   so a request reads one key. It is written in one put, so a reader never sees half a refresh.
- *
- * - `identity`: one `IdentityRecord`, the inbound rel=me verdicts of the identity accounts.
+ * - `timeline`: one `Timeline`, the merged items, every source's status and the rel=me verdicts:
+ *   all a reader needs, so a request reads one key. It is written in one put, so a reader never
+ *   sees half a refresh.
  *
  * Keys are written only when their content changed (see `sameContent`).
  */
@@ -60,6 +59,11 @@ export interface Timeline {
   checkedAt: string;
   items: Item[];
   sources: SourceStatus[];
+  /**
+   * The inbound rel=me verdicts, stored here rather than under a key of their own so that a
+   * request reads one key; a cron run whose verification changed a verdict rewrites the timeline.
+   */
+  identity?: IdentityRecord;
 }
 
 const TIMELINE_KEY = "timeline";
@@ -87,16 +91,6 @@ export interface IdentityRecord {
   accounts: string;
   /** Verdicts by `Source.id`. */
   verdicts: Record<string, Verification>;
-}
-
-const IDENTITY_KEY = "identity";
-
-export async function readIdentity(kv: KVNamespace): Promise<IdentityRecord | null> {
-  return kv.get<IdentityRecord>(IDENTITY_KEY, "json");
-}
-
-export async function writeIdentity(kv: KVNamespace, record: IdentityRecord): Promise<void> {
-  await kv.put(IDENTITY_KEY, JSON.stringify(record));
 }
 
 /** Fields that change on every fetch without changing what anyone sees. */

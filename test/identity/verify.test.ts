@@ -3,9 +3,12 @@
  * cron, /status.json shows them with a hint in the page's language, the page badges verified
  * accounts, and verification runs only when due, within its budget, writing KV only on change.
  */
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { buildSite, type Site } from "../../src/site.ts";
 import { IdentityState, VERIFY_BUDGET, inDailySlot, runVerification } from "../../src/identity/schedule.ts";
+import { refresh } from "../../src/ingest/refresh.ts";
+import { readTimeline } from "../../src/store/index.ts";
 import blogWithoutRelMe from "../fixtures/identity/blog-without-rel-me.html?raw";
 import blueskyOtherHandle from "../fixtures/identity/bluesky-profile-other-handle.json?raw";
 import blueskyProfile from "../fixtures/identity/bluesky-profile.json?raw";
@@ -98,6 +101,27 @@ describe("inbound verification", () => {
     expect(badged).toEqual(["https://mastodon.social/@camille", "https://bsky.app/profile/camille.example"]);
   });
 
+  it("reads one KV key for a page with its badges, in a fresh isolate, and none for the next requests", async () => {
+    // On the real clock: a timeline older than its heartbeat would start a refresh (more reads).
+    const { net, profile } = fixtureHome();
+    await runCron(workerFor(profile, { refresh: { fetcher: net.fetcher } }));
+    const keys: unknown[] = [];
+    const counted = { ...env, M2_KV: { get: (key: unknown, ...rest: unknown[]) => (keys.push(key), (env.M2_KV.get as (...a: unknown[]) => unknown)(key, ...rest)) } };
+    const fresh = workerFor(profile, { refresh: { fetcher: net.fetcher } });
+    const get = async (path: string) => {
+      const ctx = createExecutionContext();
+      const response = await fresh.fetch(new Request(new URL(path, "https://camille.example")), counted as unknown as Env, ctx);
+      await waitOnExecutionContext(ctx);
+      return response.text();
+    };
+    expect(await get("/")).toContain('class="verified"');
+    expect(keys).toEqual(["timeline"]);
+    await get("/feed.xml");
+    await get("/status.json");
+    await get("/");
+    expect(keys).toEqual(["timeline"]);
+  });
+
   it("runs after a profile change and in the daily slot only, never re-fetching in between", async () => {
     const { net, profile } = fixtureHome();
     const pageRequests = () => net.requests.filter((r) => r.url === "https://github.com/camille").length;
@@ -139,24 +163,49 @@ function countingKv() {
 }
 
 describe("verification storage and budget", () => {
-  it("writes the identity key once, then not at all while no verdict changes", async () => {
+  it("gives a record to store only when a verdict changed", async () => {
     const { net, profile } = fixtureHome();
-    const state = new IdentityState(siteOf(profile));
-    const { kv, counter } = countingKv();
+    const site = siteOf(profile);
+    const kv = env.M2_KV;
+    const state = new IdentityState(site);
     const first = await (await state.plan(kv, NOT_IN_SLOT)).run(net.fetcher);
-    expect(first).toMatchObject({ reason: "never verified", written: true });
-    expect(counter.puts).toBe(1);
+    expect(first).toMatchObject({ reason: "never verified", changed: true });
+    expect(first.record?.verdicts.mastodon).toMatchObject({ verdict: "verified" });
+    await refresh(kv, site.profile, site.sources, { now: NOT_IN_SLOT, fetcher: net.fetcher, identity: first.record! });
     const quiet = await (await state.plan(kv, new Date("2026-11-28T12:30:00Z"))).run(net.fetcher);
-    expect(quiet).toEqual({ reason: null, checked: [], subrequests: 0, written: false });
+    expect(quiet).toEqual({ reason: null, checked: [], subrequests: 0, changed: false });
     const daily = await (await state.plan(kv, IN_SLOT)).run(net.fetcher);
-    expect(daily).toMatchObject({ reason: "daily check", written: false });
+    expect(daily).toMatchObject({ reason: "daily check", changed: false });
+    expect(daily.record).toBeUndefined();
     expect(daily.checked).toHaveLength(5);
-    expect(counter.puts).toBe(1);
     net.set("https://github.com/camille", html(mastodonExact));
-    const fixed = await (await new IdentityState(siteOf(profile)).plan(kv, new Date("2026-11-30T03:00:00Z"))).run(net.fetcher);
-    expect(fixed).toMatchObject({ written: true });
-    expect(counter.puts).toBe(2);
-    expect((await new IdentityState(siteOf(profile)).verdicts(kv)).get("github")).toMatchObject({ verdict: "verified", checked_at: "2026-11-30T03:00:00.000Z" });
+    const at = new Date("2026-11-30T03:00:00Z");
+    const fixed = await (await new IdentityState(site).plan(kv, at)).run(net.fetcher);
+    expect(fixed).toMatchObject({ changed: true });
+    await refresh(kv, site.profile, site.sources, { now: at, fetcher: net.fetcher, identity: fixed.record! });
+    const timeline = (await readTimeline(kv))!;
+    expect(new IdentityState(site).verdicts(timeline).get("github")).toMatchObject({ verdict: "verified", checked_at: at.toISOString() });
+  });
+
+  it("stores new verdicts in the refresh's one put of the timeline, and keeps them on later refreshes", async () => {
+    const { net, profile } = fixtureHome();
+    const site = siteOf(profile);
+    const { kv, counter } = countingKv();
+    const at = (minutes: number) => new Date(NOT_IN_SLOT.getTime() + minutes * 60_000);
+    await refresh(kv, site.profile, site.sources, { now: at(0), fetcher: net.fetcher });
+    const { record } = await runVerification(site, null, { now: at(1), budget: VERIFY_BUDGET, fetcher: net.fetcher });
+    // Nothing else due: without verdicts a run writes nothing; with them, the timeline once.
+    const puts = counter.puts;
+    await refresh(kv, site.profile, site.sources, { now: at(1), fetcher: net.fetcher });
+    expect(counter.puts).toBe(puts);
+    const stored = await refresh(kv, site.profile, site.sources, { now: at(2), fetcher: net.fetcher, identity: record });
+    expect(stored).toMatchObject({ kvWrites: 1, timelineWritten: true, subrequests: 0 });
+    expect(counter.puts).toBe(puts + 1);
+    expect((await readTimeline(kv))?.identity).toEqual(record);
+    // A later run that rewrites the timeline (the heartbeat) keeps them; a request reads one key.
+    const heartbeat = await refresh(kv, site.profile, site.sources, { now: at(7 * 60), fetcher: net.fetcher });
+    expect(heartbeat.timelineWritten).toBe(true);
+    expect((await readTimeline(kv))?.identity).toEqual(record);
   });
 
   it("stands aside when KV cannot be read, so the feeds still get the whole budget", async () => {
