@@ -2,7 +2,7 @@
  * @module `npm run bench`: the four measurements of issue 6 in one run, then one table with a
  * PASS/FAIL column per target. A measurement, not a test: it exits 0 whatever the verdicts.
  *
- * BENCH_ROUNDS (default 9) sets how many alternating one-second autocannon runs compare each
+ * BENCH_ROUNDS (default 11) sets how many alternating one-second autocannon runs compare each
  * route with its baseline; BENCH_PARTS (e.g. `pipeline,weight`) runs only some parts, and
  * BENCH_SIZES (e.g. `10`) only some timeline sizes of the serving part.
  */
@@ -14,7 +14,7 @@ import { benchPipeline } from "./pipeline.ts";
 import { bundle, bundleSize, compare, host, load, ROUTES, seed, syntheticTimeline, type Load } from "./serve.ts";
 import { exampleTimeline, weighPage } from "./weight.ts";
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 11);
 /** BENCH_PARTS=pipeline,weight runs only those parts (all four by default). */
 const PARTS = process.env.BENCH_PARTS?.split(",");
 const SECONDS = 3;
@@ -23,6 +23,8 @@ const M2_PORT = 8791;
 /** BENCH_SIZES=10 serves only that timeline size (10, 1 000 and 10 000 items by default). */
 const SIZES = process.env.BENCH_SIZES?.split(",").map(Number) ?? [10, 1_000, 10_000];
 const SERVING_TARGET = 0.9;
+/** Headers of the transfer, not of the answer: the baseline's own transfer sets them. */
+const HOP_BY_HOP = new Set(["content-length", "content-encoding", "transfer-encoding", "connection", "keep-alive"]);
 const PIPELINE_TARGET = 1.5;
 const PAGE_TARGET = 30 * 1024;
 const BUNDLE_TARGET = 1024 * 1024;
@@ -47,11 +49,17 @@ async function serving(m2Dir: string, helloDir: string, site: Site) {
       try {
         await seed(m2, syntheticTimeline(size, sourceIds), site);
         for (const route of ROUTES) {
-          const first = await fetch(`${m2Origin}${route}`);
+          // As autocannon asks: no compression (Node's fetch would ask for it).
+          const first = await fetch(`${m2Origin}${route}`, { headers: { "Accept-Encoding": "identity" } });
           const bytes = (await first.arrayBuffer()).byteLength;
           if (first.status !== 200) throw new Error(`${route} answered ${first.status}`);
-          // A hello-world answer of the same size: the ratio measures m2's work, not the bytes.
-          const { target: result, baseline, ratio } = await compare(`${m2Origin}${route}`, `${helloOrigin}/?bytes=${bytes}`, ROUNDS);
+          // The same answer from a hello-world: same bytes, same headers. The ratio measures m2's
+          // work per request, not what the answer weighs on the wire (see the headers row).
+          const headers = [...first.headers].filter(([name]) => !HOP_BY_HOP.has(name));
+          const name = `${size}${route.replace(/\W/g, "-")}`;
+          const put = await fetch(`${helloOrigin}/answers/${name}`, { method: "PUT", body: JSON.stringify({ bytes, headers }) });
+          if (put.status !== 204) throw new Error(`the baseline refused the answer of ${route}`);
+          const { target: result, baseline, ratio } = await compare(`${m2Origin}${route}`, `${helloOrigin}/answers/${name}`, ROUNDS);
           const errors = result.errors + baseline.errors;
           log(`${size} items ${route}: ${loadText(result)}; baseline ${loadText(baseline)}; ${ratio.toFixed(2)}×${errors ? `; ${errors} errors` : ""}`);
           rows.push({
@@ -61,6 +69,18 @@ async function serving(m2Dir: string, helloDir: string, site: Site) {
             target: `≥ ${SERVING_TARGET}× baseline`,
             verdict: verdict(ratio >= SERVING_TARGET && errors === 0),
           });
+          if (size === SIZES[0] && route === "/") {
+            // What m2's headers cost on this host: the same hello-world answer with and without them.
+            const plain = await compare(`${helloOrigin}/answers/${name}`, `${helloOrigin}/?bytes=${bytes}`, ROUNDS);
+            log(`headers of /: ${headers.length} vs 1: ${plain.ratio.toFixed(2)}×`);
+            rows.push({
+              part: "1 serving",
+              measure: `hello with the ${headers.length} headers of / vs without`,
+              value: `${Math.round(plain.target.requestsPerSecond)} vs ${Math.round(plain.baseline.requestsPerSecond)} req/s · ${plain.ratio.toFixed(2)}×`,
+              target: "(what the headers cost here)",
+              verdict: "",
+            });
+          }
         }
       } finally {
         await m2.dispose();

@@ -20,6 +20,7 @@ import { allowedMethods } from "./routes/methods.ts";
 import { pages } from "./routes/pages.tsx";
 import { status } from "./routes/status.ts";
 import { buildSite, Refresher } from "./site.ts";
+import type { Timeline } from "./store/index.ts";
 import { renderClock } from "./i18n/dates.ts";
 
 /** Routes whose answers ResponseCache replays (see `fetch` in createWorker). */
@@ -143,19 +144,35 @@ export function createWorker(profileInput: unknown, options: AppOptions = {}) {
     return c.json({ error: "internal error" }, 500);
   });
 
+  /** The key of a replayed answer: every input of the page and the feeds (routes/pages.tsx, routes/feeds.ts). */
+  function replayKey(request: Request, url: string, timeline: Timeline): string {
+    // The render clock too: the page's relative dates move on every bucket (i18n/dates.ts).
+    return `${site.profileVersion}|${timeline.version}|${identityState.verifiedIds(timeline)}|${renderClock()}|${url}|${request.headers.get("Accept-Language") ?? ""}`;
+  }
+
   /**
    * The page and the feeds depend only on the profile, the timeline version, the verified
-   * accounts (as in routes/pages.tsx), the render clock and the request's URL and language: a repeat is answered
-   * from `responses` without going through the app. A new input of these routes belongs in `key`.
+   * accounts, the render clock and the request's URL and language: a repeat is answered from
+   * `responses` without going through the app, and, when the timeline is in memory, without
+   * waiting for anything (no promise, so no turn of workerd's event loop). A new input of these
+   * routes belongs in `replayKey`.
    */
-  async function fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
-    const url = new URL(request.url);
-    if (request.method !== "GET" || !REPLAYED_PATHS.has(url.pathname)) return app.fetch(request, env, ctx);
+  function fetch(request: Request, env: Env, ctx: ExecutionContext): Response | Promise<Response> {
+    if (request.method !== "GET") return app.fetch(request, env, ctx);
+    const url = request.url;
+    // The path and query, without parsing the URL: scheme://host/path?query.
+    const pathStart = url.indexOf("/", url.indexOf("//") + 2);
+    const pathAndQuery = pathStart === -1 ? "/" : url.slice(pathStart);
+    const queryStart = pathAndQuery.indexOf("?");
+    if (!REPLAYED_PATHS.has(queryStart === -1 ? pathAndQuery : pathAndQuery.slice(0, queryStart))) return app.fetch(request, env, ctx);
+    const timeline = refresher.current();
+    const replayed = timeline && responses.replay(replayKey(request, pathAndQuery, timeline), request.headers.get("If-None-Match"));
+    return replayed || answer(request, env, ctx, pathAndQuery);
+  }
+
+  async function answer(request: Request, env: Env, ctx: ExecutionContext, pathAndQuery: string): Promise<Response> {
     const timeline = await refresher.timeline(env.M2_KV, (promise) => ctx.waitUntil(promise));
-    let verified = "";
-    for (const [id, entry] of identityState.verdicts(timeline)) if (entry.verdict === "verified") verified += `${id}.`;
-    // The render clock too: the page's relative dates move on every bucket (i18n/dates.ts).
-    const key = `${site.profileVersion}|${timeline.version}|${verified}|${renderClock()}|${url.pathname}${url.search}|${request.headers.get("Accept-Language") ?? ""}`;
+    const key = replayKey(request, pathAndQuery, timeline);
     const replayed = responses.replay(key, request.headers.get("If-None-Match"));
     if (replayed) return replayed;
     const response = await app.fetch(request, env, ctx);

@@ -62,7 +62,7 @@ export class Refresher {
   private lastStarted = 0;
   private readonly site: Site;
   private readonly options: RefreshOptions;
-  private memory: { timeline: Promise<Timeline | null>; readAt: number } | undefined;
+  private memory: { timeline: Promise<Timeline | null>; readAt: number; value?: Timeline } | undefined;
 
   constructor(site: Site, options: RefreshOptions = {}) {
     this.site = site;
@@ -83,13 +83,28 @@ export class Refresher {
   private stored(kv: KVNamespace, now: number): Promise<Timeline | null> {
     if (this.memory && now - this.memory.readAt < TIMELINE_MEMORY_SECONDS * 1000) return this.memory.timeline;
     const timeline = readTimeline(kv);
-    const entry = { timeline, readAt: now };
+    const entry: { timeline: Promise<Timeline | null>; readAt: number; value?: Timeline } = { timeline, readAt: now };
     this.memory = entry;
+    timeline.then((value) => {
+      if (value) entry.value = value;
+    }, () => {});
     // A failed read is not remembered: the next request tries KV again.
     timeline.catch(() => {
       if (this.memory === entry) this.memory = undefined;
     });
     return timeline;
+  }
+
+  /**
+   * The timeline when `timeline()` would give it without waiting: read, in memory and fresh, with
+   * no refresh to start. Lets a request be answered without a turn of the event loop.
+   */
+  current(now = Date.now()): Timeline | undefined {
+    const memory = this.memory;
+    if (!memory?.value || now - memory.readAt >= TIMELINE_MEMORY_SECONDS * 1000) return undefined;
+    const interval = this.site.profile.settings.refreshMinutes * 60_000;
+    if (now - Date.parse(memory.value.checkedAt) >= HEARTBEAT_SECONDS * 1000 + interval) return undefined;
+    return memory.value;
   }
 
   /** The timeline for a request; schedules a background refresh when the cron has not kept it fresh. */

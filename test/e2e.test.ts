@@ -5,7 +5,9 @@
 import { mf2 } from "microformats-parser";
 import { describe, expect, it } from "vitest";
 import { exports } from "cloudflare:workers";
-import { HOME, adminRefresh, env, request, runCron, threeAccountHome, workerFor } from "./helpers.ts";
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { FEED_TYPES, HOME, adminRefresh, env, feedResponse, request, runCron, threeAccountHome, workerFor } from "./helpers.ts";
+import mastodon from "./fixtures/feeds/mastodon.rss?raw";
 
 describe("a home with three accounts", () => {
   it("merges them into the page, RSS, Atom and JSON Feed after one cron run", async () => {
@@ -121,6 +123,28 @@ describe("a home with three accounts", () => {
       const again = await request(worker, path, { headers: { "If-None-Match": tag! } });
       expect(again.status, path).toBe(304);
     }
+  });
+
+  it("answers a repeat without waiting when the timeline is in memory, and renders again after a refresh", async () => {
+    const { net, profile } = threeAccountHome();
+    const worker = workerFor(profile, { refresh: { fetcher: net.fetcher } });
+    await runCron(worker);
+    const ctx = createExecutionContext();
+    const first = await worker.fetch(new Request("https://camille.example/feed.json"), env, ctx);
+    // The repeat is a Response, not a promise of one: no turn of the event loop.
+    const repeat = worker.fetch(new Request("https://camille.example/feed.json"), env, ctx);
+    expect(repeat).toBeInstanceOf(Response);
+    expect(await (repeat as Response).text()).toBe(await first.text());
+    const revalidated = worker.fetch(new Request("https://camille.example/feed.json", { headers: { "If-None-Match": first.headers.get("ETag")! } }), env, ctx);
+    expect((revalidated as Response).status).toBe(304);
+    // Not for other paths or methods, which go through the app.
+    expect(worker.fetch(new Request("https://camille.example/status.json"), env, ctx)).toBeInstanceOf(Promise);
+    await waitOnExecutionContext(ctx);
+    // A refresh that brings a new post: the next answer is rendered again, with it.
+    net.set("https://mastodon.social/@camille.rss", feedResponse(mastodon.replace("<item>", `<item><title>Nouveau</title><guid>https://mastodon.social/@camille/1</guid><pubDate>${new Date().toUTCString()}</pubDate></item><item>`), FEED_TYPES.rss));
+    await adminRefresh(worker);
+    const after = (await (await request(worker, "/feed.json")).json()) as { items: { title?: string }[] };
+    expect(after.items[0]?.title).toBe("Nouveau");
   });
 
   it("replays the page and feeds exactly as it rendered them, and a changed copy changes nothing", async () => {

@@ -103,7 +103,7 @@ export class IdentityState {
   private readonly site: Site;
   private readonly accountsHash: string;
   /** The verdicts map of the last record seen: every page request asks for it. */
-  private current: { record: IdentityRecord | undefined; verdicts: ReadonlyMap<string, Verification> } | undefined;
+  private current: { record: IdentityRecord | undefined; verdicts: ReadonlyMap<string, Verification>; verified: string } | undefined;
 
   constructor(site: Site) {
     this.site = site;
@@ -112,12 +112,24 @@ export class IdentityState {
 
   /** Verdicts by source id, from the timeline a request read, that still describe the current accounts. */
   verdicts(timeline: Timeline): ReadonlyMap<string, Verification> {
+    return this.read(timeline).verdicts;
+  }
+
+  /** The ids of the verified accounts, joined: what a cached page's badges depend on. */
+  verifiedIds(timeline: Timeline): string {
+    return this.read(timeline).verified;
+  }
+
+  private read(timeline: Timeline): { verdicts: ReadonlyMap<string, Verification>; verified: string } {
     const record = timeline.identity;
     if (!this.current || this.current.record !== record) {
-      const verdicts = !record || record.accounts !== this.accountsHash ? new Map() : new Map(Object.entries(record.verdicts));
-      this.current = { record, verdicts };
+      const verdicts: ReadonlyMap<string, Verification> =
+        !record || record.accounts !== this.accountsHash ? new Map() : new Map(Object.entries(record.verdicts));
+      let verified = "";
+      for (const [id, entry] of verdicts) if (entry.verdict === "verified") verified += `${id}.`;
+      this.current = { record, verdicts, verified };
     }
-    return this.current.verdicts;
+    return this.current;
   }
 
   /**
