@@ -56,14 +56,15 @@ const rawParser = new Parser();
 interface Stored {
   items: Item[];
   fingerprints: Record<string, string>;
+  older?: Record<string, string>;
 }
 
 /** What m2 does with a fetched body (as refresh.ts does): decode, parse, normalise + sanitise, merge. */
 async function pipeline(bytes: Uint8Array, stored: Stored, now: Date): Promise<Stored> {
   const previous = new Map(stored.items.map((item) => [item.id, item]));
   const text = decodeFeed(bytes, "application/rss+xml; charset=utf-8");
-  const fresh = await readFeed(text, { source: SOURCE, feedUrl: SOURCE.feed!, now, previous, fingerprints: stored.fingerprints }, ITEMS_PER_SOURCE);
-  return { items: mergeTimeline([fresh.items, stored.items], ITEMS_PER_SOURCE), fingerprints: fresh.fingerprints };
+  const fresh = await readFeed(text, { source: SOURCE, feedUrl: SOURCE.feed!, now, previous, fingerprints: stored.fingerprints, older: stored.older ?? {} }, ITEMS_PER_SOURCE);
+  return { items: mergeTimeline([fresh.items, stored.items], ITEMS_PER_SOURCE), fingerprints: fresh.fingerprints, older: fresh.older };
 }
 
 const median = (samples: number[]) => [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)]!;

@@ -78,14 +78,23 @@ const XML_FEEDS = { ...FIXTURES, codeberg, devto, gitlab, letterboxd, reddit } a
 delete XML_FEEDS.jsonfeed;
 
 /** What the previous run stored after reading `text`, as refresh.ts keeps it. */
-async function storedAfter(text: string, context: NormaliseContext): Promise<NormaliseContext> {
-  const { items, fingerprints } = await readFeed(text, context, 50);
-  return { ...context, previous: new Map(items.map((item) => [item.id, item])), fingerprints };
+async function storedAfter(text: string, context: NormaliseContext, limit = 50): Promise<NormaliseContext> {
+  const { items, fingerprints, older } = await readFeed(text, context, limit);
+  return { ...context, previous: new Map(items.map((item) => [item.id, item])), fingerprints, older };
 }
 
 /** The reference: every entry parsed and normalised, nothing reused. */
-async function fromScratch(text: string, context: NormaliseContext): Promise<Item[]> {
-  return normaliseFeed(await parseFeed(text), { ...context, fingerprints: {} }, 50).items;
+async function fromScratch(text: string, context: NormaliseContext, limit = 50): Promise<Item[]> {
+  return normaliseFeed(await parseFeed(text), { ...context, fingerprints: {} }, limit).items;
+}
+
+/** A blog feed of `count` dated posts, newest first, the newest `skip` left out. */
+function blogFeed(count: number, skip = 0): string {
+  const items = Array.from({ length: count }, (_, index) => {
+    const i = index + skip;
+    return `<item><title>Billet ${i}</title><link>https://blog.camille.example/${i}/</link><guid>https://blog.camille.example/?p=${i}</guid><pubDate>${new Date(Date.parse("2026-11-25T07:00:00Z") - i * 86_400_000).toUTCString()}</pubDate><description>&lt;p&gt;Texte ${i}&lt;/p&gt;</description></item>`;
+  });
+  return `<?xml version="1.0"?><rss version="2.0"><channel><title>Blog</title><link>https://blog.camille.example/</link>\n${items.join("\n")}\n</channel></rss>`;
 }
 
 const reused = (items: Item[], context: NormaliseContext) => items.filter((item) => context.previous?.get(item.id) === item).length;
@@ -166,5 +175,43 @@ describe("readFeed", () => {
       expect(read.items, name).toEqual(await fromScratch(text, before));
       if (name === "lenient") expect(read.lenient).toBeDefined();
     }
+  });
+
+  it("leaves unparsed the entries the limit left out, while they stay older than what it keeps", async () => {
+    const before = await storedAfter(blogFeed(20, 1), context, 5);
+    expect(Object.keys(before.fingerprints!)).toHaveLength(5);
+    expect(Object.keys(before.older!)).toHaveLength(15);
+    // One new post: only it is parsed; the post it pushes out of the five joins the older ones.
+    const text = blogFeed(21);
+    const known = new Set([...knownEntries(before), ...Object.keys(before.older!).map((fingerprint) => fingerprint.split(".")[0]!)]);
+    expect((await parseFeed(text, known)).items).toHaveLength(1);
+    const read = await readFeed(text, before, 5);
+    expect(read.items).toEqual(await fromScratch(text, before, 5));
+    expect(reused(read.items, before)).toBe(4);
+    expect(Object.keys(read.older)).toHaveLength(16);
+    // The same feed again: nothing parsed, nothing changed.
+    const after = { ...before, previous: new Map(read.items.map((item) => [item.id, item])), fingerprints: read.fingerprints, older: read.older };
+    const again = await readFeed(text, after, 5);
+    expect(again).toEqual({ items: read.items, fingerprints: read.fingerprints, older: read.older });
+  });
+
+  it("reads the whole feed again when an older entry could make the cut (posts deleted, a larger limit)", async () => {
+    const before = await storedAfter(blogFeed(20), context, 5);
+    const shrunk = blogFeed(18, 2).replace(/<item>[^]*?<\/item>\n/, "").replace(/<item>[^]*?<\/item>\n/, "");
+    for (const [text, limit] of [[shrunk, 5], [blogFeed(20), 8]] as const) {
+      const read = await readFeed(text, before, limit);
+      expect(read.items).toEqual(await fromScratch(text, before, limit));
+    }
+  });
+
+  it("keeps an entry as old as the cut out of the older ones: without its id, the order of a tie is unknown", async () => {
+    const dates = [...blogFeed(20).matchAll(/<pubDate>([^<]*)<\/pubDate>/g)].map((match) => match[1]!);
+    // The sixth post gets the fifth's date: with a limit of 5, one of the two is kept.
+    const tie = blogFeed(20).replace(`<pubDate>${dates[5]}</pubDate>`, `<pubDate>${dates[4]}</pubDate>`);
+    const before = await storedAfter(tie, context, 5);
+    expect(Object.keys(before.older!)).toHaveLength(14);
+    const read = await readFeed(tie, before, 5);
+    expect(read.items).toEqual(await fromScratch(tie, before, 5));
+    expect(reused(read.items, before)).toBe(5);
   });
 });

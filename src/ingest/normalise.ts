@@ -71,6 +71,8 @@ export interface NormaliseContext {
   previous?: ReadonlyMap<string, Item>;
   /** The fingerprints `normaliseFeed` returned with the stored items. */
   fingerprints?: Readonly<Record<string, string>>;
+  /** The `older` entries `readFeed` returned last time. */
+  older?: Readonly<Record<string, string>>;
 }
 
 /** What ordering and deduplication need, computed for every entry before the costly part. */
@@ -84,6 +86,8 @@ interface Candidate {
   entry?: string;
   /** False when `published` was clamped to now (a post dated in the future): it moves each run. */
   settled: boolean;
+  /** True when `published` comes from the entry's own date (or a stored item): it cannot move. */
+  dated: boolean;
   /** The stored item of an unparsed entry, and its fingerprint. */
   stored?: { item: Item; fingerprint: string };
 }
@@ -97,7 +101,7 @@ function candidateOf(raw: RawItem, base: string, context: NormaliseContext, nowI
   const id = raw.id?.trim() || link || `hash:${stableHash(`${raw.title ?? ""}\n${rawHtmlOf(raw)}\n${raw.published ?? ""}`)}`;
   const given = isoDate(raw.published) ?? isoDate(raw.updated);
   const published = given ? (given > nowIso ? nowIso : given) : (context.previous?.get(id)?.published ?? nowIso);
-  return { raw, id, ...(link ? { link } : {}), published, settled: !given || given <= nowIso };
+  return { raw, id, ...(link ? { link } : {}), published, settled: !given || given <= nowIso, dated: given !== undefined };
 }
 
 function normaliseItem(candidate: Candidate & { raw: RawItem }, base: string, feedLang: string | undefined, context: NormaliseContext): Item {
@@ -213,6 +217,12 @@ export interface NormalisedFeed {
    * unchanged reuse its stored item instead of being sanitised (or even parsed) again.
    */
   fingerprints: Record<string, string>;
+  /**
+   * The entries the limit left out, older than every kept item: their date by entry fingerprint.
+   * Given back in `NormaliseContext.older`, it lets `readFeed` leave them unparsed too while they
+   * stay older than what it keeps (a feed of 500 entries costs its new ones, not 450 old ones).
+   */
+  older: Record<string, string>;
 }
 
 /** The stored items `readFeed` may leave unparsed, by the hash of their entry's bytes. */
@@ -237,9 +247,11 @@ function knownEntries(context: NormaliseContext): Map<string, { item: Item; fing
  */
 export async function readFeed(text: string, context: NormaliseContext, limit: number): Promise<NormalisedFeed & { lenient?: string }> {
   const known = knownEntries(context);
-  if (known.size > 0) {
-    const feed = await parseFeed(text, new Set(known.keys()));
-    const result = normaliseEntries(feed, context, limit, known);
+  const older = new Map<string, { fingerprint: string; published: string }>();
+  for (const [fingerprint, published] of Object.entries(context.older ?? {})) older.set(fingerprint.slice(0, fingerprint.indexOf(".")), { fingerprint, published });
+  if (known.size > 0 || older.size > 0) {
+    const feed = await parseFeed(text, new Set([...known.keys(), ...older.keys()]));
+    const result = normaliseEntries(feed, context, limit, known, older);
     if (result) return feed.lenient ? { ...result, lenient: feed.lenient } : result;
   }
   const feed = await parseFeed(text);
@@ -257,19 +269,21 @@ export async function readFeed(text: string, context: NormaliseContext, limit: n
  */
 export function normaliseFeed(feed: ParsedFeed, context: NormaliseContext, limit: number): NormalisedFeed {
   if (feed.entries?.skipped) throw new Error("normaliseFeed needs every entry parsed; use readFeed");
-  return normaliseEntries(feed, context, limit, new Map())!;
+  return normaliseEntries(feed, context, limit, new Map(), new Map())!;
 }
 
 /**
- * `normaliseFeed` for a feed whose entries may have been left unparsed (`feed.entries.skipped`),
- * their stored items in `known`. Undefined when one of them cannot be reused after all (the
- * feed's context changed): the caller parses the whole feed instead.
+ * `normaliseFeed` for a feed whose entries may have been left unparsed (`feed.entries.skipped`):
+ * their stored items in `known`, or their dates in `older` for those the limit left out. Undefined
+ * when one of them cannot be reused after all (the feed's context changed, or an older entry
+ * could now make the cut): the caller parses the whole feed instead.
  */
 function normaliseEntries(
   feed: ParsedFeed,
   context: NormaliseContext,
   limit: number,
   known: ReadonlyMap<string, { item: Item; fingerprint: string }>,
+  older: ReadonlyMap<string, { fingerprint: string; published: string }>,
 ): NormalisedFeed | undefined {
   const base = absoluteUrl(feed.base, context.feedUrl) ?? context.feedUrl;
   const feedLang = language(feed.lang);
@@ -278,15 +292,23 @@ function normaliseEntries(
   const entries = feed.entries;
   const entryContext = entries ? stableHash(`${seed}${feed.format}\n${entries.context}`) : "";
   let candidates: Candidate[];
+  /** Unparsed entries the limit left out last time: they must stay out. */
+  const stillOlder: { fingerprint: string; published: string }[] = [];
   if (entries) {
     candidates = [];
     let next = 0;
     for (const entry of entries.hashes) {
       if (entries.skipped?.has(entry)) {
         const stored = known.get(entry);
-        if (stored?.fingerprint !== entryFingerprint(entry, entryContext)) return undefined;
+        if (!stored) {
+          const old = older.get(entry);
+          if (old?.fingerprint !== entryFingerprint(entry, entryContext)) return undefined;
+          stillOlder.push(old);
+          continue;
+        }
+        if (stored.fingerprint !== entryFingerprint(entry, entryContext)) return undefined;
         const { item } = stored;
-        candidates.push({ id: item.id, ...(item.url ? { link: item.url } : {}), published: item.published, entry, settled: true, stored });
+        candidates.push({ id: item.id, ...(item.url ? { link: item.url } : {}), published: item.published, entry, settled: true, dated: true, stored });
       } else {
         candidates.push({ ...candidateOf(feed.items[next++]!, base, context, nowIso), entry });
       }
@@ -305,6 +327,19 @@ function normaliseEntries(
     if (candidate.link !== undefined) urls.add(candidate.link);
     chosen.push(candidate);
   }
+  // The cut: what the limit leaves out is older than the last kept item (ties cannot be told
+  // apart without the entry's id, so an entry as old as the cut is parsed again next time).
+  const cut = chosen.length >= limit ? chosen[chosen.length - 1]!.published : undefined;
+  if (stillOlder.length > 0 && (cut === undefined || stillOlder.some((entry) => entry.published >= cut))) return undefined;
+  const olderOut: Record<string, string> = {};
+  for (const entry of stillOlder) olderOut[entry.fingerprint] = entry.published;
+  if (cut !== undefined) {
+    const kept = new Set(chosen);
+    for (const candidate of candidates) {
+      if (kept.has(candidate) || !candidate.entry || !candidate.settled || !candidate.dated || candidate.published >= cut) continue;
+      olderOut[candidate.stored?.fingerprint ?? entryFingerprint(candidate.entry, entryContext)] = candidate.published;
+    }
+  }
   const fingerprints: Record<string, string> = {};
   const items = chosen.map((candidate) => {
     if (!candidate.raw) {
@@ -319,7 +354,7 @@ function normaliseEntries(
     if (stored && stored.published === candidate.published && context.fingerprints?.[candidate.id] === fingerprint) return stored;
     return normaliseItem(candidate as Candidate & { raw: RawItem }, base, feedLang, context);
   });
-  return { items, fingerprints };
+  return { items, fingerprints, older: olderOut };
 }
 
 /**

@@ -124,13 +124,22 @@ async function ingest(
   let fresh: Item[];
   let lenient: string | undefined;
   let fingerprints: Record<string, string>;
+  let older: Record<string, string>;
   try {
     const previousById = new Map(previous.items.map((item) => [item.id, item]));
-    const context = { source, feedUrl: outcome.url, now, previous: previousById, ...(previous.fingerprints ? { fingerprints: previous.fingerprints } : {}) };
+    const context = {
+      source,
+      feedUrl: outcome.url,
+      now,
+      previous: previousById,
+      ...(previous.fingerprints ? { fingerprints: previous.fingerprints } : {}),
+      ...(previous.older ? { older: previous.older } : {}),
+    };
     const normalised = await readFeed(decodeFeed(outcome.body, outcome.contentType), context, profile.settings.itemsPerSource);
     lenient = normalised.lenient;
     fresh = normalised.items;
     fingerprints = normalised.fingerprints;
+    older = normalised.older;
   } catch (error) {
     const reason = error instanceof FeedError ? error.message : `could not be read (${(error as Error).message})`;
     // A broken body is a failure of this fetch: forget validators so the next one gets a full body.
@@ -149,6 +158,8 @@ async function ingest(
   // The feed shows a window of recent posts; older ones stay as history, up to the cap.
   healthy.items = mergeTimeline([fresh, previous.items], profile.settings.itemsPerSource);
   healthy.fingerprints = fingerprints;
+  if (Object.keys(older).length > 0) healthy.older = older;
+  else delete healthy.older;
   return { record: healthy, outcome: sameContent(healthy.items, previous.items) ? "unchanged" : "updated", newItems };
 }
 

@@ -41,10 +41,12 @@ export interface SourceRecord {
   items: Item[];
   /** Fingerprints of the raw entries behind `items` (see normaliseFeed): unchanged ones are reused. */
   fingerprints?: Record<string, string>;
+  /** The feed's entries older than the kept items, by fingerprint (normalise.ts `older`). */
+  older?: Record<string, string>;
 }
 
 /** A source's health as shown on /status, without its items. */
-export type SourceStatus = Omit<SourceRecord, "items" | "etag" | "lastModified" | "fingerprints"> & {
+export type SourceStatus = Omit<SourceRecord, "items" | "etag" | "lastModified" | "fingerprints" | "older"> & {
   itemCount: number;
   /** Hash of the record's content: the timeline is rebuilt when any differs. */
   revision: string;
@@ -111,6 +113,6 @@ export function contentHash(value: unknown): string {
 }
 
 export function statusOf(record: SourceRecord): SourceStatus {
-  const { items, etag: _etag, lastModified: _lastModified, fingerprints: _fingerprints, ...rest } = record;
+  const { items, etag: _etag, lastModified: _lastModified, fingerprints: _fingerprints, older: _older, ...rest } = record;
   return { ...rest, itemCount: items.length, revision: contentHash(record) };
 }
