@@ -7,7 +7,7 @@ import { validateProfile, type Profile } from "./config/index.ts";
 import { HEARTBEAT_SECONDS, refresh, type RefreshOptions, type RefreshSummary } from "./ingest/refresh.ts";
 import type { Source } from "./model.ts";
 import { resolveSources } from "./sources/index.ts";
-import { contentHash, readTimeline, type Timeline } from "./store/index.ts";
+import { contentHash, readTimelineText, type Timeline } from "./store/index.ts";
 
 export interface Site {
   profile: Profile;
@@ -63,6 +63,8 @@ export class Refresher {
   private readonly site: Site;
   private readonly options: RefreshOptions;
   private memory: { timeline: Promise<Timeline | null>; readAt: number; value?: Timeline } | undefined;
+  /** The last timeline parsed and its text: an unchanged key is not parsed again (it can be MBs). */
+  private parsed: { text: string; timeline: Timeline } | undefined;
 
   constructor(site: Site, options: RefreshOptions = {}) {
     this.site = site;
@@ -82,7 +84,7 @@ export class Refresher {
   /** The stored timeline, from memory when fresh enough (at most one KV read per request). */
   private stored(kv: KVNamespace, now: number): Promise<Timeline | null> {
     if (this.memory && now - this.memory.readAt < TIMELINE_MEMORY_SECONDS * 1000) return this.memory.timeline;
-    const timeline = readTimeline(kv);
+    const timeline = this.read(kv);
     const entry: { timeline: Promise<Timeline | null>; readAt: number; value?: Timeline } = { timeline, readAt: now };
     this.memory = entry;
     timeline.then((value) => {
@@ -92,6 +94,19 @@ export class Refresher {
     timeline.catch(() => {
       if (this.memory === entry) this.memory = undefined;
     });
+    return timeline;
+  }
+
+  /**
+   * Reads the timeline key; when its text is the one parsed last, gives that same object back: no
+   * parse, and every cache keyed on it (rendered answers, verdicts) stays warm.
+   */
+  private async read(kv: KVNamespace): Promise<Timeline | null> {
+    const text = await readTimelineText(kv);
+    if (text === null) return null;
+    if (this.parsed?.text === text) return this.parsed.timeline;
+    const timeline = JSON.parse(text) as Timeline;
+    this.parsed = { text, timeline };
     return timeline;
   }
 

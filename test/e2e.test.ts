@@ -8,6 +8,8 @@ import { exports } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { FEED_TYPES, HOME, adminRefresh, env, feedResponse, request, runCron, threeAccountHome, workerFor } from "./helpers.ts";
 import mastodon from "./fixtures/feeds/mastodon.rss?raw";
+import { buildSite, Refresher } from "../src/site.ts";
+import { writeTimeline } from "../src/store/index.ts";
 
 describe("a home with three accounts", () => {
   it("merges them into the page, RSS, Atom and JSON Feed after one cron run", async () => {
@@ -145,6 +147,26 @@ describe("a home with three accounts", () => {
     await adminRefresh(worker);
     const after = (await (await request(worker, "/feed.json")).json()) as { items: { title?: string }[] };
     expect(after.items[0]?.title).toBe("Nouveau");
+  });
+
+  it("does not parse the timeline key again while its text is unchanged", async () => {
+    const { net, profile } = threeAccountHome();
+    const built = buildSite(profile);
+    if (!built.ok) throw new Error(built.problems.join("\n"));
+    const refresher = new Refresher(built.site, { fetcher: net.fetcher });
+    const noWait = () => {};
+    await refresher.run(env.M2_KV);
+    const first = await refresher.timeline(env.M2_KV, noWait);
+    expect(first.items.length).toBeGreaterThan(0);
+    // A run that changes nothing forgets the memory; the re-read finds the same text.
+    expect((await refresher.run(env.M2_KV)).timelineWritten).toBe(false);
+    expect(await refresher.timeline(env.M2_KV, noWait)).toBe(first);
+    // Another text is parsed.
+    await writeTimeline(env.M2_KV, { ...first, version: "changed" });
+    await refresher.run(env.M2_KV);
+    const changed = await refresher.timeline(env.M2_KV, noWait);
+    expect(changed).not.toBe(first);
+    expect(changed.version).toBe("changed");
   });
 
   it("replays the page and feeds exactly as it rendered them, and a changed copy changes nothing", async () => {

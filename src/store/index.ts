@@ -71,6 +71,11 @@ export interface Timeline {
 const TIMELINE_KEY = "timeline";
 const sourceKey = (id: string) => `source:${id}`;
 
+/** The stored timeline as its JSON text, for a reader that keeps the last one it parsed. */
+export async function readTimelineText(kv: KVNamespace): Promise<string | null> {
+  return kv.get(TIMELINE_KEY, "text");
+}
+
 export async function readTimeline(kv: KVNamespace): Promise<Timeline | null> {
   return kv.get<Timeline>(TIMELINE_KEY, "json");
 }
