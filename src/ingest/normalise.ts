@@ -239,16 +239,20 @@ function knownEntries(context: NormaliseContext): Map<string, { item: Item; fing
 /**
  * Text → the source's items, as `normaliseFeed(await parseFeed(text), …)` gives them, parsing only
  * what it must: the entries of an XML feed whose bytes match one behind a stored item (by its
- * fingerprint) are left unparsed and that item is kept. When the feed's context changed since
- * (its root tag, language, base, the sanitising policy), the whole feed is read again.
+ * fingerprint) are left unparsed and that item is kept, and so are the entries the limit left out
+ * last time (`older`) while they stay older than the kept items. When the feed's context changed
+ * (its root tag, language, base, the sanitising policy) or an older entry could make the cut, the
+ * whole feed is read again.
  *
  * @example
- * const { items, fingerprints, lenient } = await readFeed(text, { source, feedUrl, now, previous, fingerprints: record.fingerprints }, 50);
+ * const { items, fingerprints, older, lenient } = await readFeed(text, { source, feedUrl, now, previous, fingerprints: record.fingerprints, older: record.older }, 50);
  */
 export async function readFeed(text: string, context: NormaliseContext, limit: number): Promise<NormalisedFeed & { lenient?: string }> {
   const known = knownEntries(context);
   const older = new Map<string, { fingerprint: string; published: string }>();
-  for (const [fingerprint, published] of Object.entries(context.older ?? {})) older.set(fingerprint.slice(0, fingerprint.indexOf(".")), { fingerprint, published });
+  for (const [fingerprint, published] of Object.entries(context.older ?? {})) {
+    older.set(fingerprint.slice(0, fingerprint.indexOf(".")), { fingerprint, published });
+  }
   if (known.size > 0 || older.size > 0) {
     const feed = await parseFeed(text, new Set([...known.keys(), ...older.keys()]));
     const result = normaliseEntries(feed, context, limit, known, older);
