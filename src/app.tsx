@@ -199,7 +199,11 @@ export function createWorker(profileInput: unknown, options: AppOptions = {}) {
           .then((checked) => {
             if (checked.reason) console.log(`verification (${checked.reason}): ${checked.checked.length} accounts, ${checked.subrequests} subrequests, ${checked.changed ? "verdicts changed" : "no change"}`);
             const budget = Math.min(options.refresh?.budget ?? SUBREQUEST_BUDGET, SUBREQUEST_BUDGET - verification.budget);
-            return refresher.run(env.M2_KV, { budget, ...(checked.record ? { identity: checked.record } : {}) });
+            return refresher.run(env.M2_KV, {
+              budget,
+              ...(verification.stored !== undefined ? { timeline: verification.stored } : {}),
+              ...(checked.record ? { identity: checked.record } : {}),
+            });
           })
           .then(
             (summary) => {

@@ -133,23 +133,29 @@ export class IdentityState {
   }
 
   /**
-   * Reads the stored verdicts once and says whether this cron run verifies, and with how many
-   * subrequests. `run` gives the new record when a verdict changed; the caller stores it.
+   * Reads the timeline once and says whether this cron run verifies, and with how many
+   * subrequests. `run` gives the new record when a verdict changed; the caller stores it (with
+   * the refresh, to which it also hands `stored`, the timeline read here: one read per cron run).
    */
-  async plan(kv: KVNamespace, now: Date): Promise<{ budget: number; run: (fetcher?: typeof fetch) => Promise<VerifyRunSummary> }> {
+  async plan(
+    kv: KVNamespace,
+    now: Date,
+  ): Promise<{ budget: number; stored?: Timeline | null; run: (fetcher?: typeof fetch) => Promise<VerifyRunSummary> }> {
     const idle = { budget: 0, run: async () => ({ reason: null, checked: [], subrequests: 0, changed: false }) };
-    let previous: IdentityRecord | null;
+    let stored: Timeline | null;
     try {
-      previous = (await readTimeline(kv))?.identity ?? null;
+      stored = await readTimeline(kv);
     } catch (error) {
       // The feeds must still refresh: verification waits for a cron that can read KV.
       console.error("verification skipped, KV read failed:", error instanceof Error ? error.message : String(error));
       return idle;
     }
+    const previous = stored?.identity ?? null;
     const reason = verificationDue(this.site, previous, now);
-    if (!reason) return idle;
+    if (!reason) return { ...idle, stored };
     return {
       budget: VERIFY_BUDGET,
+      stored,
       run: async (fetcher) => {
         const { record, changed, summary } = await runVerification(this.site, previous, { now, budget: VERIFY_BUDGET, ...(fetcher ? { fetcher } : {}) });
         return { reason, ...summary, changed, ...(changed ? { record } : {}) };

@@ -43,6 +43,8 @@ export interface RefreshOptions {
   force?: boolean;
   /** New rel=me verdicts from this cron's verification, stored with the timeline in the same put. */
   identity?: IdentityRecord;
+  /** The stored timeline, when the caller has just read it (the cron, for the verdicts): not read again. */
+  timeline?: Timeline | null;
 }
 
 export type SourceOutcome = "updated" | "unchanged" | "not-modified" | "failed" | "skipped" | "deferred" | "link-only" | "gone";
@@ -232,8 +234,11 @@ export async function refresh(kv: KVNamespace, profile: Profile, sources: Source
   let kvWrites = 0;
   let subrequests = 0;
 
-  const timeline = await readTimeline(kv);
-  kvReads++;
+  let timeline = options.timeline;
+  if (timeline === undefined) {
+    timeline = await readTimeline(kv);
+    kvReads++;
+  }
   const previous = await Promise.all(sources.map((source) => readSource(kv, source.id)));
   kvReads += sources.length;
 

@@ -101,6 +101,23 @@ describe("inbound verification", () => {
     expect(badged).toEqual(["https://mastodon.social/@camille", "https://bsky.app/profile/camille.example"]);
   });
 
+  it("reads the timeline once per cron run, for the verdicts and the refresh alike", async () => {
+    const { net, profile } = fixtureHome();
+    const keys: unknown[] = [];
+    const counted = { ...env, M2_KV: { ...env.M2_KV, get: (key: unknown, ...rest: unknown[]) => (keys.push(key), (env.M2_KV.get as (...a: unknown[]) => unknown)(key, ...rest)), put: env.M2_KV.put.bind(env.M2_KV) } };
+    const worker = workerFor(profile, { refresh: { fetcher: net.fetcher, now: NOT_IN_SLOT } });
+    for (let run = 0; run < 2; run++) {
+      keys.length = 0;
+      const ctx = createExecutionContext();
+      await worker.scheduled({ cron: "*/30 * * * *", scheduledTime: NOT_IN_SLOT.getTime(), noRetry() {} } as ScheduledController, counted as unknown as Env, ctx);
+      await waitOnExecutionContext(ctx);
+      expect(keys.filter((key) => key === "timeline"), `run ${run}`).toEqual(["timeline"]);
+      expect(keys.filter((key) => key !== "timeline"), `run ${run}`).toEqual(siteOf(profile).sources.map((source) => `source:${source.id}`));
+    }
+    // The first run verified (never verified) and stored the verdicts with the timeline.
+    expect((await readTimeline(env.M2_KV))?.identity?.verdicts.mastodon).toMatchObject({ verdict: "verified" });
+  });
+
   it("reads one KV key for a page with its badges, in a fresh isolate, and none for the next requests", async () => {
     // On the real clock: a timeline older than its heartbeat would start a refresh (more reads).
     const { net, profile } = fixtureHome();
