@@ -87,13 +87,15 @@ export class Refresher {
     const timeline = this.read(kv);
     const entry: { timeline: Promise<Timeline | null>; readAt: number; value?: Timeline } = { timeline, readAt: now };
     this.memory = entry;
-    timeline.then((value) => {
-      if (value) entry.value = value;
-    }, () => {});
-    // A failed read is not remembered: the next request tries KV again.
-    timeline.catch(() => {
-      if (this.memory === entry) this.memory = undefined;
-    });
+    timeline.then(
+      (value) => {
+        if (value) entry.value = value;
+      },
+      // A failed read is not remembered: the next request tries KV again.
+      () => {
+        if (this.memory === entry) this.memory = undefined;
+      },
+    );
     return timeline;
   }
 
@@ -116,19 +118,21 @@ export class Refresher {
    */
   current(now = Date.now()): Timeline | undefined {
     const memory = this.memory;
-    if (!memory?.value || now - memory.readAt >= TIMELINE_MEMORY_SECONDS * 1000) return undefined;
-    const interval = this.site.profile.settings.refreshMinutes * 60_000;
-    if (now - Date.parse(memory.value.checkedAt) >= HEARTBEAT_SECONDS * 1000 + interval) return undefined;
+    if (!memory?.value || now - memory.readAt >= TIMELINE_MEMORY_SECONDS * 1000 || this.stale(memory.value, now)) return undefined;
     return memory.value;
+  }
+
+  /** True when nothing is stored or the timeline missed its heartbeat (the cron has evidently stopped). */
+  private stale(timeline: Timeline | null, now: number): boolean {
+    const interval = this.site.profile.settings.refreshMinutes * 60_000;
+    return !timeline || now - Date.parse(timeline.checkedAt) >= HEARTBEAT_SECONDS * 1000 + interval;
   }
 
   /** The timeline for a request; schedules a background refresh when the cron has not kept it fresh. */
   async timeline(kv: KVNamespace, waitUntil: (promise: Promise<unknown>) => void): Promise<Timeline> {
     const now = Date.now();
     const timeline = await this.stored(kv, now);
-    const interval = this.site.profile.settings.refreshMinutes * 60_000;
-    const stale = !timeline || now - Date.parse(timeline.checkedAt) >= HEARTBEAT_SECONDS * 1000 + interval;
-    if (stale && now - this.lastStarted >= interval) {
+    if (this.stale(timeline, now) && now - this.lastStarted >= this.site.profile.settings.refreshMinutes * 60_000) {
       waitUntil(
         this.run(kv).catch((error: unknown) => {
           console.error("background refresh failed:", error instanceof Error ? error.message : String(error));

@@ -154,7 +154,7 @@ function normaliseItem(candidate: Candidate & { raw: RawItem }, base: string, fe
 }
 
 /** Newest first; ties broken by id so the order is stable between runs. */
-export function byNewest(a: Item, b: Item): number {
+export function byNewest(a: Pick<Item, "published" | "id">, b: Pick<Item, "published" | "id">): number {
   if (a.published !== b.published) return a.published < b.published ? 1 : -1;
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
@@ -209,6 +209,12 @@ function entryFingerprint(entry: string, context: string): string {
   return `${entry}.${context}`;
 }
 
+/** The entry hash of an entry fingerprint, or undefined for a fingerprint of a parsed entry's fields. */
+function entryOf(fingerprint: string): string | undefined {
+  const dot = fingerprint.indexOf(".");
+  return dot > 0 ? fingerprint.slice(0, dot) : undefined;
+}
+
 export interface NormalisedFeed {
   items: Item[];
   /**
@@ -229,9 +235,9 @@ export interface NormalisedFeed {
 function knownEntries(context: NormaliseContext): Map<string, { item: Item; fingerprint: string }> {
   const known = new Map<string, { item: Item; fingerprint: string }>();
   for (const [id, fingerprint] of Object.entries(context.fingerprints ?? {})) {
-    const dot = fingerprint.indexOf(".");
+    const entry = entryOf(fingerprint);
     const item = context.previous?.get(id);
-    if (dot > 0 && item) known.set(fingerprint.slice(0, dot), { item, fingerprint });
+    if (entry && item) known.set(entry, { item, fingerprint });
   }
   return known;
 }
@@ -251,7 +257,8 @@ export async function readFeed(text: string, context: NormaliseContext, limit: n
   const known = knownEntries(context);
   const older = new Map<string, { fingerprint: string; published: string }>();
   for (const [fingerprint, published] of Object.entries(context.older ?? {})) {
-    older.set(fingerprint.slice(0, fingerprint.indexOf(".")), { fingerprint, published });
+    const entry = entryOf(fingerprint);
+    if (entry) older.set(entry, { fingerprint, published });
   }
   if (known.size > 0 || older.size > 0) {
     const feed = await parseFeed(text, new Set([...known.keys(), ...older.keys()]));
@@ -320,7 +327,7 @@ function normaliseEntries(
   } else {
     candidates = feed.items.map((raw) => candidateOf(raw, base, context, nowIso));
   }
-  candidates.sort((a, b) => (a.published !== b.published ? (a.published < b.published ? 1 : -1) : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  candidates.sort(byNewest);
   const ids = new Set<string>();
   const urls = new Set<string>();
   const chosen: Candidate[] = [];

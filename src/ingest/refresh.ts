@@ -4,7 +4,7 @@
  * only what changed. Called by the cron, by stale-while-revalidate and by POST /admin/refresh.
  */
 import type { Profile } from "../config/index.ts";
-import type { Item, Source } from "../model.ts";
+import type { Source } from "../model.ts";
 import {
   contentHash,
   readSource,
@@ -123,10 +123,7 @@ async function ingest(
   else delete healthy.lastModified;
   if (outcome.kind === "not-modified") return { record: healthy, outcome: "not-modified", newItems: 0 };
 
-  let fresh: Item[];
-  let lenient: string | undefined;
-  let fingerprints: Record<string, string>;
-  let older: Record<string, string>;
+  let read: Awaited<ReturnType<typeof readFeed>>;
   try {
     const previousById = new Map(previous.items.map((item) => [item.id, item]));
     const context = {
@@ -137,11 +134,7 @@ async function ingest(
       ...(previous.fingerprints ? { fingerprints: previous.fingerprints } : {}),
       ...(previous.older ? { older: previous.older } : {}),
     };
-    const normalised = await readFeed(decodeFeed(outcome.body, outcome.contentType), context, profile.settings.itemsPerSource);
-    lenient = normalised.lenient;
-    fresh = normalised.items;
-    fingerprints = normalised.fingerprints;
-    older = normalised.older;
+    read = await readFeed(decodeFeed(outcome.body, outcome.contentType), context, profile.settings.itemsPerSource);
   } catch (error) {
     const reason = error instanceof FeedError ? error.message : `could not be read (${(error as Error).message})`;
     // A broken body is a failure of this fetch: forget validators so the next one gets a full body.
@@ -149,6 +142,7 @@ async function ingest(
     delete base.lastModified;
     return fail(reason);
   }
+  const { items: fresh, fingerprints, older, lenient } = read;
   if (fresh.length === 0 && previous.items.length > 0) {
     healthy.warning = `the feed returned no items; kept ${previous.items.length} earlier ones`;
     return { record: healthy, outcome: "unchanged", newItems: 0 };

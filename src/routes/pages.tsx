@@ -16,7 +16,7 @@ pages.get("/", async (c) => {
   const { limit = site.profile.settings.pageItems } = validQuery(c, { limit: optionalInteger(1, site.profile.settings.pageItems) });
   const timeline = await timelineOf(c);
   const verification = c.get("identity").verdicts(timeline);
-  const verified = [...verification].filter(([, entry]) => entry.verdict === "verified").map(([id]) => id).join(".");
+  const verified = c.get("identity").verifiedIds(timeline);
   // Relative dates ("il y a 3 heures") are computed at render time: the render clock is part of
   // the cache key and ETag, so a cached page is at most one bucket (10 minutes) stale.
   const now = renderClock();
