@@ -2,8 +2,8 @@
  * @module `npm run bench`: the four measurements of issue 6 in one run, then one table with a
  * PASS/FAIL column per target. A measurement, not a test: it exits 0 whatever the verdicts.
  *
- * BENCH_ROUNDS (default 11) sets how many alternating one-second autocannon runs compare each
- * route with its baseline; BENCH_PARTS (e.g. `pipeline,weight`) runs only some parts, and
+ * BENCH_ROUNDS (default 15) sets how many one-second rounds (both Workers driven at once) compare
+ * each route with its baseline; BENCH_PARTS (e.g. `pipeline,weight`) runs only some parts, and
  * BENCH_SIZES (e.g. `10`) only some timeline sizes of the serving part.
  */
 import profileJson from "../profile.json" with { type: "json" };
@@ -11,10 +11,10 @@ import { buildSite, type Site } from "../src/site.ts";
 import { benchBudget } from "./budget.ts";
 import { printTable, verdict, type Row } from "./common.ts";
 import { benchPipeline } from "./pipeline.ts";
-import { bundle, bundleSize, compare, host, load, ROUTES, seed, syntheticTimeline, type Load } from "./serve.ts";
+import { bundle, bundleSize, compare, host, load, placement, ROUTES, seed, syntheticTimeline, type Comparison, type Load } from "./serve.ts";
 import { exampleTimeline, weighPage } from "./weight.ts";
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 11);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 /** BENCH_PARTS=pipeline,weight runs only those parts (all four by default). */
 const PARTS = process.env.BENCH_PARTS?.split(",");
 const SECONDS = 3;
@@ -34,6 +34,11 @@ const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const ms = (value: number) => `${value.toFixed(2)} ms`;
 const loadText = (result: Load) => `${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms`;
 const log = (line: string) => console.log(`· ${line}`);
+/** The per-round ratios of a comparison, for the log: lowest, median, highest. */
+const spread = (comparison: Comparison) =>
+  `rounds ${comparison.ratios[0]!.toFixed(2)}–${comparison.ratios.at(-1)!.toFixed(2)}, median ${comparison.ratio.toFixed(2)}×`;
+/** Body size of the calibration row: about that of the page and the feeds. */
+const CALIBRATION_BYTES = 16 * 1024;
 
 async function serving(m2Dir: string, helloDir: string, site: Site) {
   const sourceIds = site.sources.map((source) => source.id);
@@ -44,6 +49,22 @@ async function serving(m2Dir: string, helloDir: string, site: Site) {
     const plain = await load(`${helloOrigin}/`, SECONDS);
     log(`hello-world baseline: ${loadText(plain)}`);
     rows.push({ part: "1 serving", measure: "hello-world Hono (13 B)", value: loadText(plain), target: "(reference)", verdict: "" });
+    // The method's own error: the baseline against a second copy of itself, same answer.
+    const twin = await host(helloDir, M2_PORT);
+    try {
+      const path = `/?bytes=${CALIBRATION_BYTES}`;
+      const same = await compare(`${m2Origin}${path}`, `${helloOrigin}${path}`, ROUNDS);
+      log(`hello vs hello: ${spread(same)}`);
+      rows.push({
+        part: "1 serving",
+        measure: `hello vs hello (${kb(CALIBRATION_BYTES)})`,
+        value: `${Math.round(same.target.requestsPerSecond)} vs ${Math.round(same.baseline.requestsPerSecond)} req/s · ${same.ratio.toFixed(2)}× (rounds ${same.ratios[0]!.toFixed(2)}–${same.ratios.at(-1)!.toFixed(2)})`,
+        target: "(the method's error: ≈ 1)",
+        verdict: "",
+      });
+    } finally {
+      await twin.dispose();
+    }
     for (const size of SIZES) {
       const m2 = await host(m2Dir, M2_PORT);
       try {
@@ -59,9 +80,10 @@ async function serving(m2Dir: string, helloDir: string, site: Site) {
           const name = `${size}${route.replace(/\W/g, "-")}`;
           const put = await fetch(`${helloOrigin}/answers/${name}`, { method: "PUT", body: JSON.stringify({ bytes, headers }) });
           if (put.status !== 204) throw new Error(`the baseline refused the answer of ${route}`);
-          const { target: result, baseline, ratio } = await compare(`${m2Origin}${route}`, `${helloOrigin}/answers/${name}`, ROUNDS);
+          const comparison = await compare(`${m2Origin}${route}`, `${helloOrigin}/answers/${name}`, ROUNDS);
+          const { target: result, baseline, ratio } = comparison;
           const errors = result.errors + baseline.errors;
-          log(`${size} items ${route}: ${loadText(result)}; baseline ${loadText(baseline)}; ${ratio.toFixed(2)}×${errors ? `; ${errors} errors` : ""}`);
+          log(`${size} items ${route}: ${loadText(result)}; baseline ${loadText(baseline)}; ${spread(comparison)}${errors ? `; ${errors} errors` : ""}`);
           rows.push({
             part: "1 serving",
             measure: `${size} items ${route} (${kb(bytes)})`,
@@ -72,7 +94,7 @@ async function serving(m2Dir: string, helloDir: string, site: Site) {
           if (size === SIZES[0] && route === "/") {
             // What m2's headers cost on this host: the same hello-world answer with and without them.
             const plain = await compare(`${helloOrigin}/answers/${name}`, `${helloOrigin}/?bytes=${bytes}`, ROUNDS);
-            log(`headers of /: ${headers.length} vs 1: ${plain.ratio.toFixed(2)}×`);
+            log(`headers of /: ${headers.length} vs 1: ${spread(plain)}`);
             rows.push({
               part: "1 serving",
               measure: `hello with the ${headers.length} headers of / vs without`,
@@ -168,6 +190,11 @@ async function weight(m2Dir: string, site: Site) {
   });
 }
 
+log(
+  placement
+    ? `workerd on CPU ${placement.server}, autocannon on CPU ${placement.driver.join(",")}: a comparison's two Workers share one CPU`
+    : "processes not pinned (one CPU, or no taskset): serving ratios are noisier",
+);
 const built = buildSite(profileJson);
 if (!built.ok) throw new Error(`profile.json: ${built.problems.join("; ")}`);
 const { site } = built;

@@ -42,9 +42,8 @@ export function createWorker(profileInput: unknown, options: AppOptions = {}) {
   const app = new Hono<AppEnv>();
   const built = buildSite(profileInput);
 
-  // The headers that still protect a reader in a current browser, and only those: every answer
-  // carries them, and on an answer replayed from memory each header costs more than the Worker's
-  // own work (npm run bench). Left out as obsolete or redundant: X-Frame-Options (CSP
+  // The headers that still protect a reader in a current browser, and only those (every answer
+  // carries them). Left out as obsolete or redundant: X-Frame-Options (CSP
   // frame-ancestors supersedes it), X-XSS-Protection (the auditors it steered are gone),
   // X-Download-Options (IE 8), X-Permitted-Cross-Domain-Policies (Flash), X-DNS-Prefetch-Control
   // (browsers already skip it for links on https pages), Origin-Agent-Cluster (a process-isolation

@@ -30,7 +30,7 @@ function slug(text: string): string {
     .replace(/-+$/, "");
 }
 
-function defaultId(service: Service, match: ServiceMatch, account: Account): string {
+function defaultId(service: Service, account: Account): string {
   if (service.id === "web") {
     const host = new URL(account.url).hostname.replace(/^www\./, "");
     return slug(account.label ?? host) || "web";
@@ -45,7 +45,7 @@ export function resolveSources(profile: Profile): Source[] {
     const { service, match } = identify(account.url);
     let id = account.id;
     if (!id) {
-      const base = defaultId(service, match, account);
+      const base = defaultId(service, account);
       id = base;
       for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
       taken.add(id);
