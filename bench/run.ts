@@ -34,9 +34,10 @@ const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const ms = (value: number) => `${value.toFixed(2)} ms`;
 const loadText = (result: Load) => `${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms`;
 const log = (line: string) => console.log(`· ${line}`);
-/** The per-round ratios of a comparison, for the log: lowest, median, highest. */
-const spread = (comparison: Comparison) =>
-  `rounds ${comparison.ratios[0]!.toFixed(2)}–${comparison.ratios.at(-1)!.toFixed(2)}, median ${comparison.ratio.toFixed(2)}×`;
+/** The lowest and highest per-round ratio of a comparison. */
+const rounds = (comparison: Comparison) => `rounds ${comparison.ratios[0]!.toFixed(2)}–${comparison.ratios.at(-1)!.toFixed(2)}`;
+/** The per-round ratios of a comparison, for the log: lowest, highest, median. */
+const spread = (comparison: Comparison) => `${rounds(comparison)}, median ${comparison.ratio.toFixed(2)}×`;
 /** Body size of the calibration row: about that of the page and the feeds. */
 const CALIBRATION_BYTES = 16 * 1024;
 
@@ -58,7 +59,7 @@ async function serving(m2Dir: string, helloDir: string, site: Site) {
       rows.push({
         part: "1 serving",
         measure: `hello vs hello (${kb(CALIBRATION_BYTES)})`,
-        value: `${Math.round(same.target.requestsPerSecond)} vs ${Math.round(same.baseline.requestsPerSecond)} req/s · ${same.ratio.toFixed(2)}× (rounds ${same.ratios[0]!.toFixed(2)}–${same.ratios.at(-1)!.toFixed(2)})`,
+        value: `${Math.round(same.target.requestsPerSecond)} vs ${Math.round(same.baseline.requestsPerSecond)} req/s · ${same.ratio.toFixed(2)}× (${rounds(same)})`,
         target: "(the method's error: ≈ 1)",
         verdict: "",
       });

@@ -7,7 +7,7 @@ import { HTTPException } from "hono/http-exception";
 import { etag } from "hono/etag";
 import { secureHeaders } from "hono/secure-headers";
 import { messagesFor } from "./i18n/languages.ts";
-import { IdentityState } from "./identity/schedule.ts";
+import { IdentityState, NO_VERIFICATION } from "./identity/schedule.ts";
 import { pageLanguage } from "./i18n/negotiate.ts";
 import { SUBREQUEST_BUDGET, type RefreshOptions } from "./ingest/refresh.ts";
 import { ConfigErrorPage, MessagePage } from "./render/page.tsx";
@@ -193,7 +193,7 @@ export function createWorker(profileInput: unknown, options: AppOptions = {}) {
           .catch((error: unknown) => {
             // The feeds refresh whatever happened to verification; the verdicts wait for the next run.
             console.error("verification failed:", error instanceof Error ? error.message : String(error));
-            return { reason: null, checked: [], subrequests: 0, changed: false, record: undefined };
+            return NO_VERIFICATION;
           })
           .then((checked) => {
             if (checked.reason) console.log(`verification (${checked.reason}): ${checked.checked.length} accounts, ${checked.subrequests} subrequests, ${checked.changed ? "verdicts changed" : "no change"}`);

@@ -48,6 +48,9 @@ export interface VerifyRunSummary {
   record?: IdentityRecord;
 }
 
+/** The summary of a cron run that did not verify (not due, KV unreadable, or verification failed). */
+export const NO_VERIFICATION: VerifyRunSummary = Object.freeze({ reason: null, checked: [], subrequests: 0, changed: false });
+
 /** Thrown by the budgeted fetcher: the account keeps its previous verdict until the next run. */
 class BudgetSpent extends Error {}
 
@@ -141,7 +144,7 @@ export class IdentityState {
     kv: KVNamespace,
     now: Date,
   ): Promise<{ budget: number; stored?: Timeline | null; run: (fetcher?: typeof fetch) => Promise<VerifyRunSummary> }> {
-    const idle = { budget: 0, run: async () => ({ reason: null, checked: [], subrequests: 0, changed: false }) };
+    const idle = { budget: 0, run: async () => NO_VERIFICATION };
     let stored: Timeline | null;
     try {
       stored = await readTimeline(kv);

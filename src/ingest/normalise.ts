@@ -260,13 +260,16 @@ export async function readFeed(text: string, context: NormaliseContext, limit: n
     const entry = entryOf(fingerprint);
     if (entry) older.set(entry, { fingerprint, published });
   }
+  let feed: ParsedFeed | undefined;
+  let result: NormalisedFeed | undefined;
   if (known.size > 0 || older.size > 0) {
-    const feed = await parseFeed(text, new Set([...known.keys(), ...older.keys()]));
-    const result = normaliseEntries(feed, context, limit, known, older);
-    if (result) return feed.lenient ? { ...result, lenient: feed.lenient } : result;
+    feed = await parseFeed(text, new Set([...known.keys(), ...older.keys()]));
+    result = normaliseEntries(feed, context, limit, known, older);
   }
-  const feed = await parseFeed(text);
-  const result = normaliseFeed(feed, context, limit);
+  if (!feed || !result) {
+    feed = await parseFeed(text);
+    result = normaliseFeed(feed, context, limit);
+  }
   return feed.lenient ? { ...result, lenient: feed.lenient } : result;
 }
 
