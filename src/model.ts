@@ -1,6 +1,7 @@
 /**
- * @module The types every stage passes on: a `Source` (one account of the profile) and an `Item`
- * (one post, normalised and sanitised). Defined once here and imported everywhere.
+ * @module The types every stage passes on: a `Source` (one account of the profile), an `Item`
+ * (one post, normalised and sanitised), a `Failure` (what went wrong, as a kind) and a
+ * `Verification` (an account's rel=me verdict). Defined once here and imported everywhere.
  */
 
 /** One account of the profile, resolved by the service registry. */
@@ -58,4 +59,64 @@ export interface Item {
   /** BCP 47 language of the item, when the feed says it. */
   lang?: string;
   tags?: string[];
+}
+
+/**
+ * What kind of failure a fetch, a discovery, a parse or a store met. Set where the failure
+ * happens, carried unchanged to /status.json (`error_kind`), and put into words (fr/en) only when
+ * rendered: no code ever reads the kind back out of a message.
+ */
+export type FailureKind =
+  /** No answer within `fetchTimeoutSeconds`. */
+  | "timeout"
+  /** Could not connect: DNS, TLS, connection refused or reset. */
+  | "network"
+  /** An HTTP error status; `Failure.status` says which. */
+  | "http"
+  /** 410 Gone: no longer fetched, its history kept. */
+  | "gone"
+  /** A redirect without a usable Location, a loop, too many hops, or https → http. */
+  | "redirect"
+  /** The body is larger than `maxFeedBytes` (or a page larger than its cap). */
+  | "too-large"
+  /** The answer is empty. */
+  | "empty"
+  /** An HTML page where a feed was expected. */
+  | "html"
+  /** Neither RSS, Atom nor JSON Feed. */
+  | "not-a-feed"
+  /** RSS/Atom/JSON that could not be read, or a JSON Feed that breaks the spec. */
+  | "unreadable"
+  /** The source's record could not be stored (KV refused the put). */
+  | "storage";
+
+/** One failure: its kind, where it happened, and the raw detail (English, for /status.json). */
+export interface Failure {
+  kind: FailureKind;
+  /** `feed`: fetching or reading the feed; `page`: reading the account page to discover its feed. */
+  stage: "feed" | "page";
+  /** The technical detail ("HTTP 503 Service Unavailable", "body larger than 5000000 bytes"). */
+  detail: string;
+  /** The HTTP status, when there was an answer. */
+  status?: number;
+}
+
+/** Does the account page link back to the home? (identity/relme.ts `judgeLinkBack`). */
+export type LinkBackVerdict = "verified" | "verified-loosely" | "links-back-without-rel-me" | "no-link-back";
+
+/** An account's inbound rel=me verdict: a link-back verdict, or the page could not be read. */
+export type Verdict = LinkBackVerdict | "unreachable";
+
+/** One account's verdict, as stored in the timeline and shown on /status.json. */
+export interface Verification {
+  verdict: Verdict;
+  /** Plain words: what was read and what was found. */
+  detail: string;
+  /** The exact string found instead of the home URL (verified-loosely, links-back-without-rel-me). */
+  found?: string;
+  /** The HTTP status of an unreachable page. */
+  status?: number;
+  /** The page or API URL that was read. */
+  checked_url: string;
+  checked_at: string;
 }

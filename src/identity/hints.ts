@@ -3,8 +3,7 @@
  * so that an account links back to the home URL exactly.
  */
 import { fill, type Messages } from "../i18n/languages.ts";
-import type { Source } from "../model.ts";
-import type { Verification } from "./verify.ts";
+import type { Source, Verification } from "../model.ts";
 
 /** The hint for a verdict, or null when there is nothing to do. */
 export function verificationHint(verification: Verification, source: Source, home: string, t: Messages): string | null {

@@ -3,6 +3,7 @@
  * exact acceptance rule, and the verdict m2 gives an account page that should link back home.
  */
 import { Parser } from "htmlparser2";
+import type { LinkBackVerdict } from "../model.ts";
 
 /** An `<a>` or `<link>` with an href, and its rel tokens (lowercased). */
 export interface PageLink {
@@ -67,8 +68,6 @@ export function looseKey(url: string): string {
     .replace(/^https?:\/\//, "")
     .replace(/\/+$/, "");
 }
-
-export type LinkBackVerdict = "verified" | "verified-loosely" | "links-back-without-rel-me" | "no-link-back";
 
 export interface LinkBack {
   verdict: LinkBackVerdict;

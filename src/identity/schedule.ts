@@ -7,7 +7,8 @@
 import { userAgentFor } from "../ingest/fetch.ts";
 import type { Site } from "../site.ts";
 import { contentHash, readTimeline, type IdentityRecord, type Timeline } from "../store/index.ts";
-import { isVerifiable, verifySource, type Verification } from "./verify.ts";
+import type { Verification } from "../model.ts";
+import { isVerifiable, verifySource } from "./verify.ts";
 
 /** Subrequests a verification run may spend (each account: one page, up to 3 redirects). */
 export const VERIFY_BUDGET = 10;

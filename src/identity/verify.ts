@@ -5,24 +5,8 @@
  */
 import { decodeFeed } from "../ingest/decode.ts";
 import { HTML_ACCEPT, politeFetch, type FetchOutcome } from "../ingest/fetch.ts";
-import type { Source } from "../model.ts";
-import { judgeLinkBack, judgeText, mastodonAccepts, type LinkBackVerdict } from "./relme.ts";
-
-export type Verdict = LinkBackVerdict | "unreachable";
-
-/** One account's verdict, as stored in KV and shown on /status.json. */
-export interface Verification {
-  verdict: Verdict;
-  /** Plain words: what was read and what was found. */
-  detail: string;
-  /** The exact string found instead of the home URL (verified-loosely, links-back-without-rel-me). */
-  found?: string;
-  /** The HTTP status of an unreachable page. */
-  status?: number;
-  /** The page or API URL that was read. */
-  checked_url: string;
-  checked_at: string;
-}
+import type { LinkBackVerdict, Source, Verification } from "../model.ts";
+import { judgeLinkBack, judgeText, mastodonAccepts } from "./relme.ts";
 
 /** Mastodon's limits when it fetches a page to verify: 1 MB, 3 redirects. */
 export const PAGE_MAX_BYTES = 1_048_576;

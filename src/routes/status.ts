@@ -1,7 +1,7 @@
 /** @module GET /status.json: one entry per source, for people and monitoring tools; GET /status, the same as a page. */
 import { Hono } from "hono";
 import { verificationReport } from "../identity/hints.ts";
-import type { Verification } from "../identity/verify.ts";
+import type { Verification } from "../model.ts";
 import { en, type Messages } from "../i18n/en.ts";
 import { nextTurn, rotationSlot, SUBREQUEST_BUDGET } from "../ingest/refresh.ts";
 import { renderClock } from "../i18n/dates.ts";

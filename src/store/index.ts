@@ -9,8 +9,7 @@
  * Keys are written only when their content changed (see `sameContent`).
  */
 import { stableHash } from "../hash.ts";
-import type { Verification } from "../identity/verify.ts";
-import type { Item } from "../model.ts";
+import type { Item, Verification } from "../model.ts";
 
 /** What m2 remembers about one source between refreshes. */
 export interface SourceRecord {
