@@ -5,6 +5,7 @@
 import Parser from "rss-parser";
 import * as v from "valibot";
 import { StableHasher, stableHash } from "../hash.ts";
+import type { FailureKind } from "../model.ts";
 import { repairXml } from "./decode.ts";
 import { findEntries, withEntries } from "./entries.ts";
 import { parseLenient } from "./lenient.ts";
@@ -61,8 +62,15 @@ export interface EntryHashes {
 }
 
 /** A feed that cannot be read; `message` is shown on /status as is. */
+/** A feed that cannot be read, with the kind of failure (what /status words) and the raw reason. */
 export class FeedError extends Error {
   override name = "FeedError";
+  readonly kind: FailureKind;
+
+  constructor(kind: FailureKind, message: string) {
+    super(message);
+    this.kind = kind;
+  }
 }
 
 type XmlNode = { _?: string; $?: Record<string, string> } & Record<string, unknown>;
@@ -245,8 +253,8 @@ async function parseXml(text: string, known: ReadonlySet<string> | undefined): P
     // version, one invalid Atom date): a second, forgiving pass keeps such feeds readable.
     const lenient = parseLenient(xml);
     if (lenient) return { ...lenient, lenient: reason };
-    if (/Feed not recognized/i.test(reason)) throw new FeedError("not an RSS, Atom or JSON feed");
-    throw new FeedError(`the XML could not be read (${reason})`);
+    if (/Feed not recognized/i.test(reason)) throw new FeedError("not-a-feed", "not an RSS, Atom or JSON feed");
+    throw new FeedError("unreadable", `the XML could not be read (${reason})`);
   }
   // The hashes describe the items only when the parser read exactly the entries the scan found.
   return entries && feed.items.length === entries.hashes.length ? { ...feed, entries } : feed;
@@ -292,13 +300,13 @@ function parseJsonFeed(text: string): ParsedFeed {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new FeedError(`the JSON could not be read (${(error as Error).message})`);
+    throw new FeedError("unreadable", `the JSON could not be read (${(error as Error).message})`);
   }
   const result = v.safeParse(JsonFeedSchema, json);
   if (!result.success) {
     const issue = result.issues[0];
     const path = v.getDotPath(issue) ?? "feed";
-    throw new FeedError(`not a valid JSON Feed: ${path}: ${issue.message}`);
+    throw new FeedError("unreadable", `not a valid JSON Feed: ${path}: ${issue.message}`);
   }
   const feed = result.output;
   return {
@@ -336,9 +344,9 @@ function parseJsonFeed(text: string): ParsedFeed {
  */
 export async function parseFeed(text: string, known?: ReadonlySet<string>): Promise<ParsedFeed> {
   const trimmed = text.trimStart();
-  if (trimmed === "") throw new FeedError("the feed is empty");
+  if (trimmed === "") throw new FeedError("empty", "the feed is empty");
   if (trimmed.startsWith("{")) return parseJsonFeed(trimmed);
-  if (looksLikeHtml(trimmed)) throw new FeedError("got an HTML page, not a feed");
-  if (!trimmed.startsWith("<")) throw new FeedError("not an RSS, Atom or JSON feed");
+  if (looksLikeHtml(trimmed)) throw new FeedError("html", "got an HTML page, not a feed");
+  if (!trimmed.startsWith("<")) throw new FeedError("not-a-feed", "not an RSS, Atom or JSON feed");
   return parseXml(trimmed, known);
 }
