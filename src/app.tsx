@@ -1,6 +1,7 @@
 /**
- * @module The Hono app: middleware, error handling and route mounting. `createApp` takes the
- * profile as data, so tests can build a home for any profile; the Worker passes profile.json.
+ * @module The Hono app: security headers, the site and caches every route reads, route mounting
+ * and error handling. `createWorker` takes the profile as data, so tests can build a home for any
+ * profile; the Worker (src/index.ts) passes profile.json.
  */
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
@@ -13,18 +14,15 @@ import { SUBREQUEST_BUDGET, type RefreshOptions } from "./ingest/refresh.ts";
 import { ConfigErrorPage, MessagePage } from "./render/page.tsx";
 import { STYLESHEET_PATH } from "./render/style.ts";
 import { admin } from "./routes/admin.ts";
-import { RenderCache, ResponseCache, type AppEnv } from "./routes/context.ts";
+import { AnswerCache } from "./routes/cache.ts";
+import type { AppEnv } from "./routes/context.ts";
 import { feeds } from "./routes/feeds.ts";
 import { identity } from "./routes/identity.ts";
 import { allowedMethods } from "./routes/methods.ts";
 import { pages } from "./routes/pages.tsx";
 import { status } from "./routes/status.ts";
-import { buildSite, Refresher } from "./site.ts";
-import type { Timeline } from "./store/index.ts";
-import { renderClock } from "./i18n/dates.ts";
-
-/** Routes whose answers ResponseCache replays (see `fetch` in createWorker). */
-const REPLAYED_PATHS = new Set(["/", "/feed.xml", "/atom.xml", "/feed.json"]);
+import { buildSite } from "./site.ts";
+import { TimelineCache } from "./timeline-cache.ts";
 
 export interface AppOptions {
   /** Passed to every refresh: tests inject a clock and a fetcher. */
@@ -33,7 +31,7 @@ export interface AppOptions {
 
 /**
  * Builds the Worker for a profile (parsed profile.json, validated here): the Hono app and the
- * cron handler share one site and one refresher.
+ * cron handler share one site and one timeline cache.
  *
  * @example
  * export default createWorker(profile) satisfies ExportedHandler<Env>;
@@ -41,6 +39,7 @@ export interface AppOptions {
 export function createWorker(profileInput: unknown, options: AppOptions = {}) {
   const app = new Hono<AppEnv>();
   const built = buildSite(profileInput);
+  const answers = new AnswerCache();
 
   // The headers that still protect a reader in a current browser, and only those (every answer
   // carries them). Left out as obsolete or redundant: X-Frame-Options (CSP
@@ -89,6 +88,7 @@ export function createWorker(profileInput: unknown, options: AppOptions = {}) {
     });
     return {
       app,
+      answers,
       fetch: app.fetch,
       async scheduled() {
         console.error("cron skipped: profile.json is invalid");
@@ -97,21 +97,22 @@ export function createWorker(profileInput: unknown, options: AppOptions = {}) {
   }
 
   const { site } = built;
-  const refresher = new Refresher(site, options.refresh);
-  const renders = new RenderCache();
+  // The timeline requests read, and the one refresh (cron, admin, background) that renews it.
+  const refresher = new TimelineCache(site, options.refresh);
   const identityState = new IdentityState(site);
-  const responses = new ResponseCache();
 
   app.use(async (c, next) => {
     c.set("site", site);
-    c.set("refresher", refresher);
-    c.set("renders", renders);
+    c.set("timelines", refresher);
+    c.set("answers", answers);
     c.set("identity", identityState);
     await next();
   });
   // ?lang= first, then Accept-Language, else the profile's language; no cookie (pages are cached
   // per language, and Vary: Accept-Language is enough for shared caches).
   app.use(pageLanguage(site.profile.lang));
+  // The cached routes set their ETag from their variant (routes/cache.ts); the others get one from
+  // their body. Either way a matching If-None-Match is a 304 here.
   app.use(etag());
 
   app.route("/", pages);
@@ -134,54 +135,17 @@ export function createWorker(profileInput: unknown, options: AppOptions = {}) {
   });
 
   app.onError((error, c) => {
-    if (error instanceof HTTPException) {
-      const headers: Record<string, string> = {};
-      if (error.status === 401) headers["WWW-Authenticate"] = 'Bearer realm="m2"';
-      return c.json({ error: error.message }, error.status, headers);
-    }
+    // An HTTPException that carries its own answer (hono/bearer-auth's 401) is sent as it is.
+    if (error instanceof HTTPException) return error.res ? error.getResponse() : c.json({ error: error.message }, error.status);
     console.error("unexpected error:", error instanceof Error ? (error.stack ?? error.message) : String(error));
     return c.json({ error: "internal error" }, 500);
   });
 
-  /** The key of a replayed answer: every input of the page and the feeds (routes/pages.tsx, routes/feeds.ts). */
-  function replayKey(request: Request, url: string, timeline: Timeline): string {
-    // The render clock too: the page's relative dates move on every bucket (i18n/dates.ts).
-    return `${site.profileVersion}|${timeline.version}|${identityState.verifiedIds(timeline)}|${renderClock()}|${url}|${request.headers.get("Accept-Language") ?? ""}`;
-  }
-
-  /**
-   * The page and the feeds depend only on the profile, the timeline version, the verified
-   * accounts, the render clock and the request's URL and language: a repeat is answered from
-   * `responses` without going through the app, and, when the timeline is in memory, without
-   * waiting for anything (no promise, so no turn of workerd's event loop). A new input of these
-   * routes belongs in `replayKey`.
-   */
-  function fetch(request: Request, env: Env, ctx: ExecutionContext): Response | Promise<Response> {
-    if (request.method !== "GET") return app.fetch(request, env, ctx);
-    const url = request.url;
-    // The path and query, without parsing the URL: scheme://host/path?query.
-    const pathStart = url.indexOf("/", url.indexOf("//") + 2);
-    const pathAndQuery = pathStart === -1 ? "/" : url.slice(pathStart);
-    const queryStart = pathAndQuery.indexOf("?");
-    if (!REPLAYED_PATHS.has(queryStart === -1 ? pathAndQuery : pathAndQuery.slice(0, queryStart))) return app.fetch(request, env, ctx);
-    const timeline = refresher.current();
-    const replayed = timeline && responses.replay(replayKey(request, pathAndQuery, timeline), request.headers.get("If-None-Match"));
-    return replayed || answer(request, env, ctx, pathAndQuery);
-  }
-
-  async function answer(request: Request, env: Env, ctx: ExecutionContext, pathAndQuery: string): Promise<Response> {
-    const timeline = await refresher.timeline(env.M2_KV, (promise) => ctx.waitUntil(promise));
-    const key = replayKey(request, pathAndQuery, timeline);
-    const replayed = responses.replay(key, request.headers.get("If-None-Match"));
-    if (replayed) return replayed;
-    const response = await app.fetch(request, env, ctx);
-    await responses.keep(key, response);
-    return response;
-  }
-
   return {
     app,
-    fetch,
+    /** The cache of whole answers (its size and bytes are read by tests). */
+    answers,
+    fetch: app.fetch,
     async scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext) {
       // Inbound rel=me verification runs in this cron only when due, on its own share of the 50
       // subrequests, before the feeds: a verdict that changed goes into the refresh's one put of

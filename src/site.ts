@@ -1,34 +1,64 @@
 /**
- * @module The site: the validated profile and its resolved sources, built once per isolate, and
- * the per-request view of the timeline (kept in isolate memory for a minute, else one KV read), and
- * the background refresh when the cron has stopped.
+ * @module The site: the validated profile, its resolved sources and the files drawn from it (the
+ * stylesheet, the favicon, the QR code), built once per isolate; and the one call that refreshes
+ * its sources. The timeline requests read lives in timeline-cache.ts.
  */
+import { renderSVG } from "uqr";
 import { validateProfile, type Profile } from "./config/index.ts";
-import { HEARTBEAT_SECONDS, refresh, type RefreshOptions, type RefreshSummary } from "./ingest/refresh.ts";
+import { refresh, type RefreshOptions, type RefreshSummary } from "./ingest/refresh.ts";
 import type { Source } from "./model.ts";
+import { faviconFor, type Favicon } from "./render/favicon.ts";
+import { stylesheetFor, type Stylesheet } from "./render/style.ts";
 import { resolveSources } from "./sources/index.ts";
-import { contentHash, readTimelineText, type Timeline } from "./store/index.ts";
+import { contentHash, type Timeline } from "./store/index.ts";
 
 export interface Site {
   profile: Profile;
   sources: Source[];
   /** Hash of the profile: part of every ETag, so editing profile.json invalidates caches. */
   profileVersion: string;
+  /** The page's stylesheet (base + accent) at its fingerprinted path. */
+  stylesheet: Stylesheet;
+  /** The monogram favicon at its fingerprinted path. */
+  favicon: Favicon;
+  /** The home URL as a QR code (SVG), drawn on first use (~2 ms of CPU kept off the module load). */
+  qrCode(): string;
 }
 
 export type SiteResult = { ok: true; site: Site } | { ok: false; problems: string[] };
 
+/**
+ * Validates the profile and builds the site. It runs at module load, where a throw would take
+ * every route and the cron down: anything thrown is one problem, shown on the config-error page.
+ */
 export function buildSite(profileInput: unknown): SiteResult {
-  const result = validateProfile(profileInput);
-  if (!result.ok) return result;
-  const { profile } = result;
-  return { ok: true, site: { profile, sources: resolveSources(profile), profileVersion: contentHash(profile) } };
+  try {
+    const result = validateProfile(profileInput);
+    if (!result.ok) return result;
+    const { profile } = result;
+    let qrCode: string | undefined;
+    return {
+      ok: true,
+      site: {
+        profile,
+        sources: resolveSources(profile),
+        profileVersion: contentHash(profile),
+        stylesheet: stylesheetFor(profile),
+        favicon: faviconFor(profile),
+        qrCode: () => (qrCode ??= renderSVG(profile.url, { ecc: "M", border: 2, pixelSize: 8 })),
+      },
+    };
+  } catch (error) {
+    return { ok: false, problems: [`profile.json could not be read: ${error instanceof Error ? error.message : String(error)}`] };
+  }
 }
+
+/** The time stored for "never" (an empty timeline's dates); shown as null or as now, never as 1970. */
+export const NEVER = new Date(0).toISOString();
 
 /** An empty timeline, for a home whose feeds have not been fetched yet. */
 export function emptyTimeline(): Timeline {
-  const epoch = new Date(0).toISOString();
-  return { version: "empty", builtAt: epoch, checkedAt: epoch, items: [], sources: [] };
+  return { version: "empty", builtAt: NEVER, checkedAt: NEVER, items: [], sources: [] };
 }
 
 /** The feed URL each source is read from now: the stored one (after discovery, 301) or the configured one. */
@@ -42,103 +72,7 @@ export function sourceFeeds(site: Site, timeline: Timeline): Map<string, string>
   return feeds;
 }
 
-/**
- * How long an isolate keeps the parsed timeline in memory. KV itself is eventually consistent
- * (~60 s), so this adds at most a minute of staleness and takes the KV read and the JSON parse
- * (which grow with the number of items) off almost every request.
- */
-export const TIMELINE_MEMORY_SECONDS = 60;
-
-/**
- * The timeline for requests, and the refresh trigger. Requests read the timeline from isolate
- * memory when it was read less than `TIMELINE_MEMORY_SECONDS` ago, else from KV (one read, shared
- * by concurrent requests). The cron refreshes every interval; a request starts a background refresh
- * only when nothing is stored yet or the timeline has missed its heartbeat (the cron has evidently
- * stopped), at most once per interval per isolate: KV is written only on change, so `checkedAt`
- * legitimately lags by up to `HEARTBEAT_SECONDS`, and treating that as stale would make every
- * isolate re-read every source's record once per interval.
- */
-export class Refresher {
-  private lastStarted = 0;
-  private readonly site: Site;
-  private readonly options: RefreshOptions;
-  private memory: { timeline: Promise<Timeline | null>; readAt: number; value?: Timeline } | undefined;
-  /** The last timeline parsed and its text: an unchanged key is not parsed again (it can be MBs). */
-  private parsed: { text: string; timeline: Timeline } | undefined;
-
-  constructor(site: Site, options: RefreshOptions = {}) {
-    this.site = site;
-    this.options = options;
-  }
-
-  async run(kv: KVNamespace, options: RefreshOptions = {}): Promise<RefreshSummary> {
-    this.lastStarted = Date.now();
-    try {
-      return await refresh(kv, this.site.profile, this.site.sources, { ...this.options, ...options });
-    } finally {
-      // This isolate just wrote (or confirmed) the timeline: the next request reads it afresh.
-      this.memory = undefined;
-    }
-  }
-
-  /** The stored timeline, from memory when fresh enough (at most one KV read per request). */
-  private stored(kv: KVNamespace, now: number): Promise<Timeline | null> {
-    if (this.memory && now - this.memory.readAt < TIMELINE_MEMORY_SECONDS * 1000) return this.memory.timeline;
-    const timeline = this.read(kv);
-    const entry: { timeline: Promise<Timeline | null>; readAt: number; value?: Timeline } = { timeline, readAt: now };
-    this.memory = entry;
-    timeline.then(
-      (value) => {
-        if (value) entry.value = value;
-      },
-      // A failed read is not remembered: the next request tries KV again.
-      () => {
-        if (this.memory === entry) this.memory = undefined;
-      },
-    );
-    return timeline;
-  }
-
-  /**
-   * Reads the timeline key; when its text is the one parsed last, gives that same object back: no
-   * parse, and every cache keyed on it (rendered answers, verdicts) stays warm.
-   */
-  private async read(kv: KVNamespace): Promise<Timeline | null> {
-    const text = await readTimelineText(kv);
-    if (text === null) return null;
-    if (this.parsed?.text === text) return this.parsed.timeline;
-    const timeline = JSON.parse(text) as Timeline;
-    this.parsed = { text, timeline };
-    return timeline;
-  }
-
-  /**
-   * The timeline when `timeline()` would give it without waiting: read, in memory and fresh, with
-   * no refresh to start. Lets a request be answered without a turn of the event loop.
-   */
-  current(now = Date.now()): Timeline | undefined {
-    const memory = this.memory;
-    if (!memory?.value || now - memory.readAt >= TIMELINE_MEMORY_SECONDS * 1000 || this.stale(memory.value, now)) return undefined;
-    return memory.value;
-  }
-
-  /** True when nothing is stored or the timeline missed its heartbeat (the cron has evidently stopped). */
-  private stale(timeline: Timeline | null, now: number): boolean {
-    const interval = this.site.profile.settings.refreshMinutes * 60_000;
-    return !timeline || now - Date.parse(timeline.checkedAt) >= HEARTBEAT_SECONDS * 1000 + interval;
-  }
-
-  /** The timeline for a request; schedules a background refresh when the cron has not kept it fresh. */
-  async timeline(kv: KVNamespace, waitUntil: (promise: Promise<unknown>) => void): Promise<Timeline> {
-    const now = Date.now();
-    const timeline = await this.stored(kv, now);
-    if (this.stale(timeline, now) && now - this.lastStarted >= this.site.profile.settings.refreshMinutes * 60_000) {
-      waitUntil(
-        this.run(kv).catch((error: unknown) => {
-          console.error("background refresh failed:", error instanceof Error ? error.message : String(error));
-        }),
-      );
-    }
-    return timeline ?? emptyTimeline();
-  }
+/** Refreshes the site's sources: the one call of `refresh`, for the cron, admin and the background refresh. */
+export function refreshSite(kv: KVNamespace, site: Site, options: RefreshOptions): Promise<RefreshSummary> {
+  return refresh(kv, site.profile, site.sources, options);
 }

@@ -5,10 +5,10 @@
 import { mf2 } from "microformats-parser";
 import { describe, expect, it } from "vitest";
 import { exports } from "cloudflare:workers";
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { FEED_TYPES, HOME, adminRefresh, env, feedResponse, request, runCron, threeAccountHome, workerFor } from "./helpers.ts";
 import mastodon from "./fixtures/feeds/mastodon.rss?raw";
-import { buildSite, Refresher } from "../src/site.ts";
+import { buildSite } from "../src/site.ts";
+import { TimelineCache } from "../src/timeline-cache.ts";
 import { writeTimeline } from "../src/store/index.ts";
 
 describe("a home with three accounts", () => {
@@ -127,33 +127,34 @@ describe("a home with three accounts", () => {
     }
   });
 
-  it("answers a repeat without waiting when the timeline is in memory, and renders again after a refresh", async () => {
+  it("answers a repeat from the answer cache, through the app, and renders again after a refresh", async () => {
     const { net, profile } = threeAccountHome();
     const worker = workerFor(profile, { refresh: { fetcher: net.fetcher } });
     await runCron(worker);
-    const ctx = createExecutionContext();
-    const first = await worker.fetch(new Request("https://camille.example/feed.json"), env, ctx);
-    // The repeat is a Response, not a promise of one: no turn of the event loop.
-    const repeat = worker.fetch(new Request("https://camille.example/feed.json"), env, ctx);
-    expect(repeat).toBeInstanceOf(Response);
-    expect(await (repeat as Response).text()).toBe(await first.text());
-    const revalidated = worker.fetch(new Request("https://camille.example/feed.json", { headers: { "If-None-Match": first.headers.get("ETag")! } }), env, ctx);
-    expect((revalidated as Response).status).toBe(304);
-    // Not for other paths or methods, which go through the app.
-    expect(worker.fetch(new Request("https://camille.example/status.json"), env, ctx)).toBeInstanceOf(Promise);
-    await waitOnExecutionContext(ctx);
+    const first = await request(worker, "/feed.json");
+    expect(worker.answers.size).toBe(1);
+    const repeat = await request(worker, "/feed.json");
+    expect(await repeat.text()).toBe(await first.text());
+    // The repeat was the kept answer: nothing new was kept.
+    expect(worker.answers.size).toBe(1);
+    const revalidated = await request(worker, "/feed.json", { headers: { "If-None-Match": first.headers.get("ETag")! } });
+    expect(revalidated.status).toBe(304);
+    // Routes that are not cached keep nothing.
+    expect((await request(worker, "/status.json")).status).toBe(200);
+    expect(worker.answers.size).toBe(1);
     // A refresh that brings a new post: the next answer is rendered again, with it.
     net.set("https://mastodon.social/@camille.rss", feedResponse(mastodon.replace("<item>", `<item><title>Nouveau</title><guid>https://mastodon.social/@camille/1</guid><pubDate>${new Date().toUTCString()}</pubDate></item><item>`), FEED_TYPES.rss));
     await adminRefresh(worker);
     const after = (await (await request(worker, "/feed.json")).json()) as { items: { title?: string }[] };
     expect(after.items[0]?.title).toBe("Nouveau");
+    expect(worker.answers.size).toBe(2);
   });
 
   it("does not parse the timeline key again while its text is unchanged", async () => {
     const { net, profile } = threeAccountHome();
     const built = buildSite(profile);
     if (!built.ok) throw new Error(built.problems.join("\n"));
-    const refresher = new Refresher(built.site, { fetcher: net.fetcher });
+    const refresher = new TimelineCache(built.site, { fetcher: net.fetcher });
     const noWait = () => {};
     await refresher.run(env.M2_KV);
     const first = await refresher.timeline(env.M2_KV, noWait);

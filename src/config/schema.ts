@@ -29,9 +29,24 @@ function urlWith(schemes: readonly string[], what: string) {
   );
 }
 
+/** True when every percent-escape of `input` decodes as UTF-8 (`%C3%A9`, not Latin-1's `%E9`). */
+function decodable(input: string): boolean {
+  try {
+    decodeURIComponent(input);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const httpsUrl = urlWith(["https:"], "an https URL");
 const webUrl = urlWith(["https:", "http:"], "an http(s) URL");
-const accountUrl = urlWith(["https:", "http:", "mailto:"], "an https or mailto: URL");
+// The handle is read from an account URL's path or fragment by decoding its escapes (a mailto:
+// address, a Matrix id): an escape that is not UTF-8 is refused here, by its path, not met later.
+const accountUrl = v.pipe(
+  urlWith(["https:", "http:", "mailto:"], "an https or mailto: URL"),
+  v.check(decodable, (issue) => `expected percent-escapes of UTF-8 text (%C3%A9 for é), got ${show(issue.input)}`),
+);
 
 const languageTags = LANGUAGES.map((language) => language.code);
 const lang = v.pipe(

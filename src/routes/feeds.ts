@@ -8,11 +8,12 @@ import { HTTPException } from "hono/http-exception";
 import type { Source } from "../model.ts";
 import { renderAtom, renderJsonFeed, renderRss, type FeedDocument } from "../render/feeds.ts";
 import { renderOpml } from "../render/opml.ts";
-import { sourceFeeds, type Site } from "../site.ts";
+import { NEVER, sourceFeeds, type Site } from "../site.ts";
 import type { Timeline } from "../store/index.ts";
-import { etagOf, timelineOf, type AppContext, type AppEnv } from "./context.ts";
+import { cached } from "./cache.ts";
+import { timelineOf, type AppContext, type AppEnv } from "./context.ts";
 import { filterQuery, isUnfiltered, passes, sourceFilter, type SourceFilter } from "./filter.ts";
-import { optionalInteger, validQuery } from "./validate.ts";
+import { optionalInteger, queryValidator } from "./validate.ts";
 
 type Format = { path: string; extension: string; contentType: string; render: (document: FeedDocument) => string };
 
@@ -23,6 +24,11 @@ const FORMATS: Format[] = [
 ];
 
 const UNFILTERED: SourceFilter = { include: [], exclude: [] };
+
+/** The `updated` date of a feed: when the timeline last changed, or now for a home not fetched yet. */
+function updatedOf(timeline: Timeline): string {
+  return timeline.builtAt === NEVER ? new Date().toISOString() : timeline.builtAt;
+}
 
 /** The document for the merged feed at `path` (or one source's feed), with the filter and limit applied. */
 export function feedDocument(
@@ -42,64 +48,80 @@ export function feedDocument(
     selfUrl: new URL(path + filterQuery(filter), profile.url).href,
     lang: profile.lang,
     author: { name: profile.name, url: profile.url, ...(profile.photo ? { avatar: profile.photo } : {}) },
-    updated: timeline.builtAt === new Date(0).toISOString() ? new Date().toISOString() : timeline.builtAt,
+    updated: updatedOf(timeline),
     items: items.slice(0, limit),
     sources: new Map(site.sources.map((source) => [source.id, source])),
     sourceFeeds: sourceFeeds(site, timeline),
   };
 }
 
-async function serve(c: AppContext, format: Format, path: string, filter: SourceFilter, only?: Source) {
-  const site = c.get("site");
-  const { limit = site.profile.settings.feedItems } = validQuery(c, { limit: optionalInteger(1, site.profile.settings.feedItems) });
-  const timeline = await timelineOf(c);
-  // Renders are cached by content version, path and filter: each filtered view renders once per change.
-  const variant = `${path}${filterQuery(filter)}:${limit}`;
-  const key = `${site.profileVersion}:${timeline.version}:${variant}`;
-  const body = await c.get("renders").get(key, () => format.render(feedDocument(site, timeline, path, filter, only, limit)));
+const feedQuery = queryValidator((site) => ({ limit: optionalInteger(1, site.profile.settings.feedItems) }));
+
+/** The validated `?limit=`, the site's feedItems when absent. */
+function limitOf(c: AppContext): number {
+  return feedQuery(c).limit ?? c.get("site").profile.settings.feedItems;
+}
+
+/** Sends a rendered feed with its type; the ETag comes from the route's variant (routes/cache.ts). */
+function send(c: AppContext, format: Format, body: string) {
   c.header("Content-Type", format.contentType);
   c.header("Cache-Control", "public, max-age=300");
-  c.header("ETag", etagOf(site.profileVersion, timeline.version, variant));
   return c.body(body);
 }
 
 export const feeds = new Hono<AppEnv>();
 
 for (const format of FORMATS) {
-  feeds.get(format.path, (c) => {
+  const mergedFeed = cached((c, timeline) => {
     const filter = sourceFilter(c.req.queries(), c.get("site").sources);
-    return serve(c, format, format.path, isUnfiltered(filter) ? UNFILTERED : filter);
+    return { timeline: timeline.version, filter: filterQuery(filter), limit: limitOf(c) };
+  });
+  feeds.get(format.path, mergedFeed, async (c) => {
+    const { limit } = mergedFeed.variant(c);
+    const filter = sourceFilter(c.req.queries(), c.get("site").sources);
+    const document = feedDocument(c.get("site"), await timelineOf(c), format.path, isUnfiltered(filter) ? UNFILTERED : filter, undefined, limit);
+    return send(c, format, format.render(document));
   });
 }
 
-feeds.get("/feeds/:file{[^/]+\\.(?:xml|atom|json)}", (c) => {
-  const file = c.req.param("file");
+/** The source and format of `/feeds/<id>.<extension>`. @throws HTTPException 404 naming the valid ids. */
+function sourceFeedOf(c: AppContext): { source: Source; format: Format } {
+  const file = c.req.param("file")!;
   const dot = file.lastIndexOf(".");
   const id = file.slice(0, dot);
   const format = FORMATS.find((candidate) => candidate.extension === file.slice(dot + 1))!;
   const { sources } = c.get("site");
   const source = sources.find((candidate) => candidate.id === id);
   if (!source) throw new HTTPException(404, { message: `no source ${JSON.stringify(id)}; valid ids: ${sources.map((s) => s.id).join(", ")}` });
-  return serve(c, format, `/feeds/${file}`, UNFILTERED, source);
+  return { source, format };
+}
+
+const sourceFeed = cached((c, timeline) => {
+  const { source, format } = sourceFeedOf(c);
+  return { source: source.id, format: format.extension, timeline: timeline.version, limit: limitOf(c) };
 });
 
-feeds.get("/opml.xml", async (c) => {
+feeds.get("/feeds/:file{[^/]+\\.(?:xml|atom|json)}", sourceFeed, async (c) => {
+  const { source, format } = sourceFeedOf(c);
+  const document = feedDocument(c.get("site"), await timelineOf(c), c.req.path, UNFILTERED, source, sourceFeed.variant(c).limit);
+  return send(c, format, format.render(document));
+});
+
+const opml = cached((_c, timeline) => ({ timeline: timeline.version }));
+
+feeds.get("/opml.xml", opml, async (c) => {
   const site = c.get("site");
   const timeline = await timelineOf(c);
-  const key = `${site.profileVersion}:${timeline.version}:/opml.xml`;
-  const body = await c.get("renders").get(key, () =>
-    renderOpml({
-      title: `${site.profile.name} — feeds`,
-      ownerName: site.profile.name,
-      homeUrl: site.profile.url,
-      mergedFeedUrl: new URL("/feed.xml", site.profile.url).href,
-      updated: timeline.builtAt === new Date(0).toISOString() ? new Date().toISOString() : timeline.builtAt,
-      sources: site.sources,
-      sourceFeeds: sourceFeeds(site, timeline),
-    }),
-  );
+  const body = renderOpml({
+    title: `${site.profile.name} — feeds`,
+    ownerName: site.profile.name,
+    homeUrl: site.profile.url,
+    mergedFeedUrl: new URL("/feed.xml", site.profile.url).href,
+    updated: updatedOf(timeline),
+    sources: site.sources,
+    sourceFeeds: sourceFeeds(site, timeline),
+  });
   c.header("Content-Type", "text/x-opml; charset=utf-8");
   c.header("Cache-Control", "public, max-age=300");
-  c.header("ETag", etagOf(site.profileVersion, timeline.version, "opml"));
   return c.body(body);
 });

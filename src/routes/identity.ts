@@ -3,7 +3,7 @@
  * /card.vcf and /qr.svg. The logic lives in src/identity/; these handlers only speak HTTP.
  */
 import { Hono } from "hono";
-import { renderSVG } from "uqr";
+import { cors } from "hono/cors";
 import * as v from "valibot";
 import { renderVcard } from "../identity/vcard.ts";
 import { jrdFor, resolveResource, ResourceSchema } from "../identity/webfinger.ts";
@@ -13,9 +13,10 @@ export const identity = new Hono<AppEnv>();
 
 const DAY = 86_400;
 
+// WebFinger is read by other servers' and browsers' scripts: CORS on every answer (RFC 7033 §5).
+identity.use("/.well-known/webfinger", cors({ origin: "*", allowMethods: ["GET", "HEAD"] }));
+
 identity.get("/.well-known/webfinger", (c) => {
-  // WebFinger is read by other servers' and browsers' scripts: CORS on every answer (RFC 7033 §5).
-  c.header("Access-Control-Allow-Origin", "*");
   const parsed = v.safeParse(ResourceSchema, c.req.query("resource"));
   if (!parsed.success) return c.json({ error: parsed.issues[0].message }, 400);
   const { profile, sources } = c.get("site");
@@ -39,16 +40,8 @@ identity.get("/card.vcf", (c) => {
   return c.body(renderVcard(profile, sources));
 });
 
-const qrCodes = new Map<string, string>();
-
 identity.get("/qr.svg", (c) => {
-  const home = c.get("site").profile.url;
-  let svg = qrCodes.get(home);
-  if (svg === undefined) {
-    svg = renderSVG(home, { ecc: "M", border: 2, pixelSize: 8 });
-    qrCodes.set(home, svg);
-  }
   c.header("Content-Type", "image/svg+xml");
   c.header("Cache-Control", `public, max-age=${30 * DAY}`);
-  return c.body(svg);
+  return c.body(c.get("site").qrCode());
 });

@@ -5,10 +5,8 @@ import type { Verification } from "../model.ts";
 import { en, type Messages } from "../i18n/en.ts";
 import { nextTurn, rotationSlot, SUBREQUEST_BUDGET } from "../ingest/refresh.ts";
 import { renderClock } from "../i18n/dates.ts";
-import { faviconFor } from "../render/favicon.ts";
 import { renderStatusPage } from "../render/status-page.tsx";
-import { stylesheetFor } from "../render/style.ts";
-import { sourceFeeds, type Site } from "../site.ts";
+import { NEVER, sourceFeeds, type Site } from "../site.ts";
 import { feedOriginOf } from "../sources/origin.ts";
 import { contentHash, type Timeline } from "../store/index.ts";
 import { etagOf, timelineOf, type AppEnv } from "./context.ts";
@@ -53,8 +51,6 @@ export interface StatusReport {
   rotation: { sources_per_run: number; runs_per_cycle: number };
   sources: SourceReport[];
 }
-
-const NEVER = new Date(0).toISOString();
 
 /** The status of every source, from the timeline (no other KV read). */
 export function statusReport(
@@ -131,8 +127,8 @@ status.get("/status", async (c) => {
     name: site.profile.name,
     t: c.get("t"),
     lang,
-    stylesheet: stylesheetFor(site.profile).path,
-    favicon: faviconFor(site.profile).path,
+    stylesheet: site.stylesheet.path,
+    favicon: site.favicon.path,
     now,
   });
   c.header("Cache-Control", "no-cache");

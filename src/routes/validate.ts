@@ -4,14 +4,13 @@
  * got "abc"`). The schemas here take the raw string (or undefined when absent).
  *
  * @example
- * const { limit, source } = validQuery(c, {
- *   limit: optionalInteger(1, site.profile.settings.feedItems),
- *   source: v.optional(v.picklist(site.sources.map((s) => s.id))),
- * });
+ * const feedQuery = queryValidator((site) => ({ limit: optionalInteger(1, site.profile.settings.feedItems) }));
+ * const { limit } = feedQuery(c);
  */
-import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import * as v from "valibot";
+import type { Site } from "../site.ts";
+import type { AppContext } from "./context.ts";
 
 type QuerySchema = v.GenericSchema<string | undefined, unknown>;
 
@@ -28,23 +27,32 @@ export function optionalInteger(min: number, max: number) {
   );
 }
 
+type QueryOutput<TEntries extends Record<string, QuerySchema>> = { [K in keyof TEntries]: v.InferOutput<TEntries[K]> };
+
 /**
- * Validates `c.req.query()` against one schema per parameter; unknown parameters are ignored
- * (caches and trackers add their own). Throws a 400 `HTTPException` naming every bad parameter.
+ * A validator of `c.req.query()` with one schema per parameter (built once per site, from its
+ * settings); unknown parameters are ignored (caches and trackers add their own). The validator
+ * throws a 400 `HTTPException` naming every bad parameter.
  */
-export function validQuery<TEntries extends Record<string, QuerySchema>>(
-  c: Context,
-  entries: TEntries,
-): { [K in keyof TEntries]: v.InferOutput<TEntries[K]> } {
-  const query: Record<string, string | undefined> = {};
-  for (const name of Object.keys(entries)) {
-    const values = c.req.queries(name);
-    // A repeated parameter is ambiguous: refuse it rather than pick one.
-    if (values && values.length > 1) throw new HTTPException(400, { message: `${name}: expected one value, got ${values.length}` });
-    query[name] = values?.[0];
-  }
-  const result = v.safeParse(v.object(entries), query, { abortEarly: false });
-  if (result.success) return result.output as { [K in keyof TEntries]: v.InferOutput<TEntries[K]> };
-  const problems = result.issues.map((issue) => `${v.getDotPath(issue) ?? "query"}: ${issue.message}`);
-  throw new HTTPException(400, { message: problems.join("; ") });
+export function queryValidator<TEntries extends Record<string, QuerySchema>>(entriesFor: (site: Site) => TEntries): (c: AppContext) => QueryOutput<TEntries> {
+  const schemas = new WeakMap<Site, { names: string[]; schema: v.ObjectSchema<TEntries, undefined> }>();
+  return (c) => {
+    const site = c.get("site");
+    let compiled = schemas.get(site);
+    if (!compiled) {
+      const entries = entriesFor(site);
+      schemas.set(site, (compiled = { names: Object.keys(entries), schema: v.object(entries) }));
+    }
+    const query: Record<string, string | undefined> = {};
+    for (const name of compiled.names) {
+      const values = c.req.queries(name);
+      // A repeated parameter is ambiguous: refuse it rather than pick one.
+      if (values && values.length > 1) throw new HTTPException(400, { message: `${name}: expected one value, got ${values.length}` });
+      query[name] = values?.[0];
+    }
+    const result = v.safeParse(compiled.schema, query, { abortEarly: false });
+    if (result.success) return result.output as QueryOutput<TEntries>;
+    const problems = result.issues.map((issue) => `${v.getDotPath(issue) ?? "query"}: ${issue.message}`);
+    throw new HTTPException(400, { message: problems.join("; ") });
+  };
 }

@@ -224,6 +224,9 @@ describe("a broken profile.json", () => {
     ["fractional setting", { ...base, settings: { feedItems: 2.5 } }, /^settings\.feedItems: expected a whole number$/],
     ["bad id", { ...base, accounts: [{ url: "https://a.example/", id: "Mon Blog" }] }, /^accounts\[0\]\.id: expected lowercase letters, digits and dashes/],
     ["not an object", [], /^name: required field is missing$/],
+    // A Latin-1 percent-escape: a valid URL whose escapes are not UTF-8 (decodeURIComponent throws on it).
+    ["Latin-1 escape in a mailto: account", { ...base, accounts: [{ url: "mailto:l%E9a@example.org" }] }, /^accounts\[0\]\.url: expected percent-escapes of UTF-8 text \(%C3%A9 for é\), got "mailto:l%E9a@example.org"$/],
+    ["Latin-1 escape in a Matrix account", { ...base, accounts: [{ url: "https://matrix.to/#/@l%E9a:example.org" }] }, /^accounts\[0\]\.url: expected percent-escapes of UTF-8 text/],
   ];
 
   it.each(MISTAKES)("%s is refused with its path", (_, input, problem) => {
@@ -261,5 +264,30 @@ describe("a broken profile.json", () => {
       expect(html).toContain("accounts[0].feed: expected an http(s) URL, got &quot;javascript:alert(1)&quot;");
       expect(auditHtml(html, { document: true, allowedHeadTags: ["meta", "link", "script"] })).toEqual([]);
     }
+  });
+
+  it("through the Worker: an account URL that used to crash the module load is named on every route, and the cron skips", async () => {
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const worker = workerFor({ ...base, accounts: [{ url: "https://github.com/camille" }, { url: "mailto:l%E9a@example.org" }] });
+    await runCron(worker);
+    expect(errors.mock.calls.flat().join("\n")).toMatch(/cron skipped: profile.json is invalid/);
+    errors.mockRestore();
+    for (const path of ["/", "/feed.json", "/card.vcf", "/.well-known/webfinger?resource=acct:camille@camille.example"]) {
+      const response = await request(worker, path);
+      expect(response.status, path).toBe(500);
+      expect(await response.text(), path).toContain("accounts[1].url: expected percent-escapes of UTF-8 text");
+    }
+  });
+
+  it("whatever throws while the site is built becomes the config-error page, never a Worker that fails to start", async () => {
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    // A getter that throws stands for any unforeseen failure in validation or source resolution.
+    const hostile = { ...base };
+    Object.defineProperty(hostile, "note", { enumerable: true, get: () => { throw new URIError("URI malformed"); } });
+    const worker = workerFor(hostile);
+    errors.mockRestore();
+    const response = await request(worker, "/");
+    expect(response.status).toBe(500);
+    expect(await response.text()).toContain("profile.json could not be read: URI malformed");
   });
 });
