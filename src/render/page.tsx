@@ -9,7 +9,7 @@
 import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
 import type { Profile } from "../config/index.ts";
-import { exactDate, relativeTime, shortDate } from "../i18n/dates.ts";
+import { exactDate, relativeTime } from "../i18n/dates.ts";
 import { fill, LANGUAGES, type Messages } from "../i18n/languages.ts";
 import type { Item, Source, Verification } from "../model.ts";
 import { initials } from "./favicon.ts";
@@ -37,11 +37,6 @@ export interface PageData {
 export function relFor(source: Source): string | undefined {
   if (!source.identity) return undefined;
   return ["me", ...(source.authn ? ["authn"] : []), ...(source.service === "bluesky" ? ["atproto"] : [])].join(" ");
-}
-
-/** A short date ("28 nov. 2026"); kept for other modules' use. */
-export function formatDate(iso: string, lang: string): string {
-  return shortDate(iso, lang);
 }
 
 /** Same base language ("fr-CA" and "fr")? Then an item needs no `lang` of its own. */
