@@ -4,7 +4,9 @@
  * answer, after validation (the resolved language, the validated query, the timeline version, the
  * verified accounts, the render clock). The variant is both the cache key and the ETag, so an
  * input cannot be in one and missing from the other; junk that validation drops (unknown
- * parameters, unknown languages) maps to the same variant and shares its one body.
+ * parameters, unknown languages) maps to the same variant and shares its one body. (Hono's own
+ * `cache` middleware keeps answers in the Cache API, which does nothing on `*.workers.dev`, under
+ * the raw URL: this one is in isolate memory, under the variant.)
  *
  * @example
  * const home = cached((c, timeline) => ({ lang: c.get("lang"), timeline: timeline.version }));

@@ -53,6 +53,14 @@ describe("admin routes", () => {
     expect(right.status).toBe(200);
   });
 
+  it("accept a base64 secret (RFC 6750 token characters, + / and trailing =)", async () => {
+    const { net, profile } = threeAccountHome();
+    const worker = workerFor(profile, { refresh: { fetcher: net.fetcher } });
+    const secret = "q+Zr/8kT0aB3xY9mN2pL4vW6sD1fG5hJ7cE0uI8oR2A=";
+    expect((await refreshWith(worker, { ADMIN_TOKEN: secret }, `Bearer ${secret}`)).status).toBe(200);
+    expect((await refreshWith(worker, { ADMIN_TOKEN: secret }, `Bearer ${secret.replace("+", "-")}`)).status).toBe(401);
+  });
+
   it("compare tokens by their hashes", async () => {
     expect(await tokenMatches("secret", "secret")).toBe(true);
     expect(await tokenMatches("secreT", "secret")).toBe(false);
