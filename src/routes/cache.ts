@@ -109,9 +109,10 @@ export function cached<V extends Variant>(variant: (c: AppContext, timeline: Tim
     const replayed = answers.replay(key);
     if (replayed) return replayed;
     c.set("variant", inputs);
-    c.header("ETag", `"${stableHash(key)}"`);
     await next();
+    // Only a 200 is this variant's answer: an error page must not carry its ETag (nor be kept).
     if (c.res.status !== 200) return;
+    c.res.headers.set("ETag", `"${stableHash(key)}"`);
     answers.keep(key, c.res.headers, await c.res.clone().arrayBuffer());
   };
   // The one variable of every cached route holds this route's own V: set just above, read here.
