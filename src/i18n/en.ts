@@ -55,7 +55,7 @@ export const en = {
   failureStorage: "The feed was read but could not be stored (Workers KV refused the write); m2 will try again at the next refresh.",
   /** Before the link to /status.json, where the failure's raw detail is. */
   failureDetail: "The technical detail, in English:",
-  reasonNotFound: "the address answers “not found” (HTTP {status}): the account may have moved or been renamed.",
+  reasonNotFound: "the address answers “not found” (HTTP {status}); the account may have moved or been renamed.",
   reasonRefused: "the service refuses access (HTTP {status}).",
   reasonRateLimited: "the service asked m2 to slow down (HTTP {status}); it will try again later.",
   reasonServer: "the service had a problem on its side (HTTP {status}); m2 will try again later.",

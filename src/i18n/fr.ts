@@ -53,7 +53,7 @@ export const fr = {
   failurePage: "m2 n'a pas pu lire la page de votre compte pour y trouver son flux : {reason}",
   failureStorage: "Le flux a été lu mais n'a pas pu être enregistré (Workers KV a refusé l'écriture) ; nouvel essai au prochain passage.",
   failureDetail: "Le détail technique, en anglais :",
-  reasonNotFound: "l'adresse répond « introuvable » (HTTP {status}) : le compte a peut-être déménagé ou changé de nom.",
+  reasonNotFound: "l'adresse répond « introuvable » (HTTP {status}) ; le compte a peut-être déménagé ou changé de nom.",
   reasonRefused: "le service en refuse l'accès (HTTP {status}).",
   reasonRateLimited: "le service a demandé à m2 de ralentir (HTTP {status}) ; nouvel essai plus tard.",
   reasonServer: "le service a eu un problème de son côté (HTTP {status}) ; nouvel essai plus tard.",
