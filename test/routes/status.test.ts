@@ -73,4 +73,25 @@ describe("/status in French, as a new user reads it", () => {
     expect(text).toContain(`m2 n'a pas pu lire le flux : ${fr.reasonTimeout}`);
     expect(text).not.toContain("timed out");
   });
+
+  it("words a record stored before failures had a kind from its status alone, never from its message", async () => {
+    const { worker } = newUserHome();
+    const now = new Date().toISOString();
+    const base = { failures: 1, lastFetch: now, itemCount: 0, revision: "r" };
+    // The fields such a record has: a message, and a status when there was an answer.
+    const legacy = [
+      { id: "github", feed: "https://github.com/lea.atom", error: "HTTP 403 Forbidden", httpStatus: 403, ...base },
+      { id: "mastodon", feed: "https://mastodon.social/@lea.rss", error: "timed out after 10 s", ...base },
+    ] as SourceStatus[];
+    await writeTimeline(env.M2_KV, { version: "legacy", builtAt: now, checkedAt: now, items: [], sources: legacy });
+    const json = (await (await request(worker, "/status.json")).json()) as StatusJson;
+    const byId = Object.fromEntries(json.sources.map((source) => [source.id, source]));
+    expect(byId.github).toMatchObject({ error: "HTTP 403 Forbidden", http_status: 403, error_kind: "http", error_stage: "feed" });
+    expect(byId.mastodon).toMatchObject({ error: "timed out after 10 s", http_status: null, error_kind: null, error_stage: null });
+    const text = visibleText(await (await request(worker, "/status")).text());
+    expect(text).toContain("m2 n'a pas pu lire le flux : le service en refuse l'accès (HTTP 403).");
+    // No kind and no status: the generic words, not a guess read out of "timed out".
+    expect(text).toContain(fr.failureUnknown);
+    expect(text).not.toContain(fr.reasonTimeout);
+  });
 });
