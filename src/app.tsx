@@ -14,7 +14,7 @@ import { SUBREQUEST_BUDGET, type RefreshOptions } from "./ingest/refresh.ts";
 import { ConfigErrorPage, MessagePage } from "./render/page.tsx";
 import { STYLESHEET_PATH } from "./render/style.ts";
 import { admin } from "./routes/admin.ts";
-import { AnswerCache } from "./routes/cache.ts";
+import { AnswerCache } from "./routes/answers.ts";
 import type { AppEnv } from "./routes/context.ts";
 import { feeds } from "./routes/feeds.ts";
 import { identity } from "./routes/identity.ts";

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { accentPalette } from "../src/render/accent.ts";
 import { renderStatusPage } from "../src/render/status-page.tsx";
 import { messagesFor } from "../src/i18n/languages.ts";
-import type { StatusReport } from "../src/routes/status.ts";
+import type { StatusReport } from "../src/status/report.ts";
 import type { Item } from "../src/model.ts";
 import { writeTimeline } from "../src/store/index.ts";
 import { env, profileWith, request, runCron, threeAccountHome, workerFor } from "./helpers.ts";
@@ -127,13 +127,16 @@ describe("the status page", () => {
     expect(html).toContain("<h1>Sources et vérification</h1>");
     expect(html.match(/<li class="entry source-card">/g)).toHaveLength(3);
     expect(html).toContain("répond « introuvable »");
-    expect(html).toContain("<code>HTTP 404");
+    // The status is said in the words; the English detail is on /status.json, linked from the card.
+    expect(html).toContain("(HTTP 404)");
+    expect(html).not.toContain("HTTP 404 Not Found");
+    expect(html).toContain('<a href="/status.json">/status.json</a>');
     expect(html).toContain('<a href="https://mastodon.social/@camille.rss">');
     // The cron also checked each identity (the fake net has no profile pages): its verdict and hint, in French.
     expect(html).toContain('<strong class="badge badge-fail">n&#39;a pas pu être vérifié</strong>');
     expect(html).toContain("Pour corriger : github.com n&#39;a pas pu être lu");
     const english = await (await request(worker, "/status?lang=en")).text();
-    expect(english).toContain(messagesFor("en").errorNotFound.slice(0, 40));
+    expect(english).toContain("Could not read the feed: the address answers “not found” (HTTP 404)");
   });
 
   it("renders a verification verdict with its detail and hint when one is present", async () => {
@@ -158,6 +161,8 @@ describe("the status page", () => {
           last_success: "2026-11-28T10:00:00Z",
           error: null,
           http_status: null,
+          error_kind: null,
+          error_stage: null,
           warning: null,
           failures: 0,
           next_attempt: null,
@@ -169,8 +174,10 @@ describe("the status page", () => {
       ],
     };
     const html = await renderStatusPage({ report, name: "Camille", t: messagesFor("en"), lang: "en", stylesheet: "/m2.css", now: Date.parse("2026-11-28T12:00:00Z") });
-    expect(html).toContain('<strong class="badge badge-fail">no link back to this page</strong>');
-    expect(html).toContain("No link back to https://camille.example/ found.");
+    expect(html).toContain('<strong class="badge badge-fail">not verified: no link back to this page</strong>');
+    // What was found is said from the verdict; the stored English detail stays in /status.json.
+    expect(html).toContain("github.com does not link back to https://camille.example/.");
+    expect(html).not.toContain("No link back to https://camille.example/ found.");
     expect(html).toContain("How to fix: Add your home URL to your GitHub profile.");
     expect(html).toContain(">3 hours ago</time>");
   });

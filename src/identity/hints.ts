@@ -8,7 +8,7 @@ import type { Source, Verification } from "../model.ts";
 /** The hint for a verdict, or null when there is nothing to do. */
 export function verificationHint(verification: Verification, source: Source, home: string, t: Messages): string | null {
   const host = URL.parse(source.url)?.hostname ?? source.url;
-  const values = { home, host, domain: new URL(home).hostname, found: verification.found ?? "", error: verification.detail.replace(/^could not read \S+: /, "") };
+  const values = { home, host, domain: new URL(home).hostname, found: verification.found ?? "", status: String(verification.status ?? "") };
   switch (verification.verdict) {
     case "verified":
       return null;
@@ -17,7 +17,8 @@ export function verificationHint(verification: Verification, source: Source, hom
     case "links-back-without-rel-me":
       return fill(t.hintWithoutRelMe, values);
     case "unreachable":
-      return fill(t.hintUnreachable, values);
+      // The words come from the verdict and the status; the English detail stays in /status.json.
+      return fill(verification.status === undefined ? t.hintUnreachable : t.hintUnreachableStatus, values);
     case "no-link-back":
       if (source.service === "github") return fill(t.hintNoLinkBackGithub, values);
       if (source.service === "bluesky") return fill(t.hintNoLinkBackBluesky, values);

@@ -41,11 +41,13 @@ function unreachable(outcome: Extract<FetchOutcome, { kind: "failed" }>, url: st
   };
 }
 
-const DETAILS: Record<LinkBackVerdict, string> = {
-  verified: "links back to the home URL with rel=me",
-  "verified-loosely": "links back with rel=me, but not to the exact home URL",
-  "links-back-without-rel-me": "mentions the home URL, without rel=me",
-  "no-link-back": "does not link back to the home URL",
+/** The detail of a verdict for /status.json (the page words its own from the verdict and `found`). */
+const DETAILS: Record<LinkBackVerdict, (home: string, found?: string) => string> = {
+  verified: () => "links back to the home URL with rel=me",
+  "verified-loosely": (home, found) => `links back with rel=me to ${found}, not exactly to ${home}`,
+  // Not verified: say so, since `found` may be the home URL itself.
+  "links-back-without-rel-me": (home, found) => (found ? `links to ${found} without rel=me, so it does not verify` : `mentions ${home} without a rel=me link, so it does not verify`),
+  "no-link-back": (home) => `does not link back to ${home}`,
 };
 
 /**
@@ -92,7 +94,7 @@ export async function verifySource(source: Source, home: string, options: Verify
   }
 
   const judged = judgeLinkBack(text, home);
-  const detail = judged.found ? `${DETAILS[judged.verdict]}: found ${judged.found}, expected ${home}` : DETAILS[judged.verdict];
+  const detail = DETAILS[judged.verdict](home, judged.found);
   return { verdict: judged.verdict, detail, ...(judged.found ? { found: judged.found } : {}), checked_url: url, checked_at: at };
 }
 

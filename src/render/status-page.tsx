@@ -3,52 +3,109 @@
  * identity's rel=me verdict with its hint. Built from the same report as /status.json.
  */
 import { exactDate, relativeTime } from "../i18n/dates.ts";
-import type { Messages } from "../i18n/languages.ts";
-import type { SourceReport, StatusReport } from "../routes/status.ts";
+import { fill, type Messages } from "../i18n/languages.ts";
+import type { Failure, Verdict } from "../model.ts";
+import type { SourceReport, StatusReport, VerificationReport } from "../status/report.ts";
 import { Document, PageFooter } from "./page.tsx";
 
-/** The verdict another module fills in `verification`; read defensively, it may be null. */
-interface Verification {
-  verdict: string;
-  detail?: string;
-  hint?: string;
-  checked_at?: string;
+/** The reason of a failed read, from its kind and status: the words that follow the stage's lead. */
+function reasonOf(failure: Pick<Failure, "kind" | "stage" | "status">, t: Messages): string {
+  const status = failure.status;
+  const values = { status: String(status ?? "") };
+  switch (failure.kind) {
+    case "http":
+      if (status === 404) return fill(t.reasonNotFound, values);
+      if (status === 401 || status === 403) return fill(t.reasonRefused, values);
+      if (status === 429) return fill(t.reasonRateLimited, values);
+      if (status !== undefined && status >= 500) return fill(t.reasonServer, values);
+      return fill(t.reasonHttp, values);
+    case "gone":
+      return t.reasonGone;
+    case "timeout":
+      return t.reasonTimeout;
+    case "network":
+      return t.reasonNetwork;
+    case "redirect":
+      return t.reasonRedirect;
+    case "too-large":
+      return failure.stage === "page" ? t.reasonPageTooLarge : t.reasonTooLarge;
+    case "empty":
+      return t.reasonEmpty;
+    case "html":
+      return t.reasonHtml;
+    case "not-a-feed":
+      return t.reasonNotAFeed;
+    case "unreadable":
+      return t.reasonUnreadable;
+    case "storage":
+      return t.failureStorage;
+  }
 }
 
-function verificationOf(value: unknown): Verification | null {
-  if (!value || typeof value !== "object") return null;
-  const record = value as Record<string, unknown>;
-  if (typeof record.verdict !== "string") return null;
-  const text = (key: string) => (typeof record[key] === "string" ? (record[key] as string) : undefined);
-  return { verdict: record.verdict, detail: text("detail"), hint: text("hint"), checked_at: text("checked_at") };
+/**
+ * A failure explained for the person who owns the page, from its kind, stage and status; its
+ * English detail stays in /status.json.
+ *
+ * @example
+ * plainFailure({ kind: "http", stage: "page", status: 404, detail: "HTTP 404 Not Found" }, en);
+ * // "Could not read your account page to find its feed: the address answers “not found” (HTTP 404): …"
+ */
+export function plainFailure(failure: Failure, t: Messages): string {
+  const reason = reasonOf(failure, t);
+  if (failure.kind === "storage") return reason;
+  return fill(failure.stage === "page" ? t.failurePage : t.failureFeed, { reason });
 }
 
-/** A failure explained for the person who owns the page; the technical message stays beside it. */
-export function plainError(source: Pick<SourceReport, "error" | "http_status" | "gone">, t: Messages): string {
-  const status = source.http_status;
-  const error = source.error ?? "";
-  if (source.gone || status === 410) return t.errorGone;
-  if (status === 404) return t.errorNotFound;
-  if (status === 401 || status === 403) return t.errorRefused;
-  if (status === 429) return t.errorRateLimited;
-  if (status !== null && status >= 500) return t.errorServer;
-  if (/timed? ?out|timeout/i.test(error)) return t.errorTimeout;
-  if (/could not connect|redirect/i.test(error)) return t.errorNetwork;
-  if (/larger than/i.test(error)) return t.errorTooLarge;
-  if (/could not be read|parse|not a feed|xml|json/i.test(error)) return t.errorUnreadable;
-  return t.errorOther;
+/** The failure of a report entry in words: from its kind, or the generic words for an old record without one. */
+function failureInWords(source: SourceReport, t: Messages): string {
+  if (source.error_kind === null) return t.failureUnknown;
+  const status = source.http_status ?? undefined;
+  return plainFailure({ kind: source.error_kind, stage: source.error_stage ?? "feed", detail: source.error ?? "", ...(status !== undefined ? { status } : {}) }, t);
 }
 
-/** A verdict of identity/verify.ts in words; an unknown one is shown as is. */
-export function verdictInWords(verdict: string, t: Messages): string {
-  const words: Record<string, string> = {
+/** A verdict of identity/verify.ts in words: every verdict but `verified` says it is a problem. */
+export function verdictInWords(verdict: Verdict, t: Messages): string {
+  const words: Record<Verdict, string> = {
     verified: t.verdictVerified,
     "verified-loosely": t.verdictVerifiedLoosely,
     "links-back-without-rel-me": t.verdictLinksBackWithoutRelMe,
     "no-link-back": t.verdictNoLinkBack,
     unreachable: t.verdictUnreachable,
   };
-  return words[verdict] ?? verdict;
+  return words[verdict];
+}
+
+/** What was found behind a verdict, from the verdict and `found`; none for `unreachable` (its hint says it). */
+function verdictExplained(verification: VerificationReport, source: SourceReport, home: string, t: Messages): string | null {
+  const values = { host: URL.parse(source.url)?.hostname ?? source.url, home, found: verification.found ?? home };
+  switch (verification.verdict) {
+    case "verified":
+      return fill(t.explainVerified, values);
+    case "verified-loosely":
+      return fill(t.explainLoosely, values);
+    case "links-back-without-rel-me":
+      return fill(verification.found ? t.explainWithoutRelMe : t.explainMentionWithoutRelMe, values);
+    case "no-link-back":
+      return fill(t.explainNoLinkBack, values);
+    case "unreachable":
+      return null;
+  }
+}
+
+/** Where a feed comes from, in the page's language. */
+function feedOriginInWords(source: SourceReport, t: Messages): string {
+  switch (source.feed_origin) {
+    case "configured":
+      return t.feedConfigured;
+    case "derived":
+      return fill(t.feedDerived, { service: source.service_name });
+    case "discovered":
+      return t.feedDiscovered;
+    case "discover":
+      return t.feedToDiscover;
+    case "none":
+      return t.feedNone;
+  }
 }
 
 function When({ iso, lang, now, t }: { iso: string | null; lang: string; now: number; t: Messages }) {
@@ -60,24 +117,27 @@ function When({ iso, lang, now, t }: { iso: string | null; lang: string; now: nu
   );
 }
 
-function SourceCard({ source, t, lang, now }: { source: SourceReport; t: Messages; lang: string; now: number }) {
-  const verification = verificationOf(source.verification);
-  const state = source.gone ? t.gone : source.error ? t.failing : source.feed === null ? t.linkOnly : source.last_success ? t.healthy : t.notYet;
-  const failing = source.gone || source.error !== null;
+function SourceCard({ source, home, t, lang, now }: { source: SourceReport; home: string; t: Messages; lang: string; now: number }) {
+  const verification = source.verification;
+  // A website's link text is its host: its kind is said in the page's language.
+  const serviceName = source.service === "web" ? t.website : source.service_name;
+  const explained = verification ? verdictExplained(verification, source, home, t) : null;
+  const failed = source.error !== null || source.error_kind !== null;
+  const state = source.gone ? t.gone : failed ? t.failing : source.feed === null ? t.linkOnly : source.last_success ? t.healthy : t.notYet;
   return (
     <li class="entry source-card">
       <h2>
         <a href={source.url}>{source.label}</a>
-        {source.label === source.service_name ? null : <span class="muted">{source.service_name}</span>}
-        <span class={failing ? "badge badge-fail" : "badge badge-ok"}>{state}</span>
+        {source.label === source.service_name ? null : <span class="muted">{serviceName}</span>}
+        <span class={source.gone || failed ? "badge badge-fail" : "badge badge-ok"}>{state}</span>
       </h2>
-      {source.feed || source.error || source.warning || source.identity ? (
+      {source.feed || failed || source.warning || source.identity ? (
       <dl>
         {source.feed ? (
           <>
             <dt>{t.feed}</dt>
             <dd>
-              <a href={source.feed}>{source.feed}</a> <span class="muted">({source.feed_note})</span>
+              <a href={source.feed}>{source.feed}</a> <span class="muted">({feedOriginInWords(source, t)})</span>
             </dd>
             <dt>{t.lastFetch}</dt>
             <dd>
@@ -99,19 +159,22 @@ function SourceCard({ source, t, lang, now }: { source: SourceReport; t: Message
             <dd>{source.item_count}</dd>
           </>
         ) : null}
-        {source.error ? (
+        {failed ? (
           <>
             <dt>{t.error}</dt>
             <dd>
-              <p class="problem">{plainError(source, t)}</p>
-              <code>{source.error}</code>
+              <p class="problem">{failureInWords(source, t)}</p>
+              <p class="muted">
+                {t.failureDetail} <a href="/status.json">/status.json</a>
+              </p>
             </dd>
           </>
         ) : null}
         {source.warning ? (
           <>
             <dt>{t.warning}</dt>
-            <dd>{source.warning}</dd>
+            {/* A warning carries no kind yet: its English words, marked as English. */}
+            <dd lang="en">{source.warning}</dd>
           </>
         ) : null}
         {source.identity ? (
@@ -121,7 +184,7 @@ function SourceCard({ source, t, lang, now }: { source: SourceReport; t: Message
               {verification ? (
                 <>
                   <strong class={verification.verdict === "verified" ? "badge badge-ok" : "badge badge-fail"}>{verdictInWords(verification.verdict, t)}</strong>
-                  {verification.detail ? <p class="problem">{verification.detail}</p> : null}
+                  {explained ? <p class="problem">{explained}</p> : null}
                   {verification.hint ? (
                     <p class="problem">
                       {t.hint}
@@ -185,7 +248,7 @@ export function StatusPage({ report, name, t, lang, stylesheet, favicon, now }: 
         </dl>
         <ul class="sources">
           {report.sources.map((source) => (
-            <SourceCard source={source} t={t} lang={lang} now={now} />
+            <SourceCard source={source} home={report.home} t={t} lang={lang} now={now} />
           ))}
         </ul>
       </main>

@@ -8,7 +8,7 @@ import type { Messages } from "../i18n/languages.ts";
 import type { Site } from "../site.ts";
 import type { Timeline } from "../store/index.ts";
 import type { TimelineCache } from "../timeline-cache.ts";
-import type { AnswerCache, Variant } from "./cache.ts";
+import type { AnswerCache } from "./answers.ts";
 
 export type AppEnv = {
   Bindings: Env;
@@ -30,6 +30,9 @@ export type AppEnv = {
 };
 
 export type AppContext = Context<AppEnv>;
+
+/** The inputs of a cached answer: plain values, in a fixed order (they are written into the key). */
+export type Variant = Record<string, string | number | boolean>;
 
 /** The timeline for this request (read once per request), scheduling a background refresh when stale. */
 export function timelineOf(c: AppContext): Promise<Timeline> {

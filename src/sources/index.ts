@@ -38,11 +38,39 @@ function defaultId(service: Service, account: Account): string {
   return slug(service.id) || "source";
 }
 
+/** A website's host without "www.", and its path when another website shares the host. */
+function siteName(url: URL, withPath: boolean): string {
+  const host = url.hostname.replace(/^www\./, "");
+  return withPath ? `${host}${url.pathname.replace(/\/+$/, "")}` : host;
+}
+
+/**
+ * The link text of each unlabelled website: "Website" says nothing and would repeat, so its host
+ * (with the path when two share a host; numbered when even that repeats).
+ */
+function websiteNames(accounts: readonly Account[], services: readonly Service[]): Map<number, string> {
+  const unlabelled = accounts.flatMap((account, index) => (account.label === undefined && services[index] === WEB ? [{ index, url: new URL(account.url) }] : []));
+  const perHost = new Map<string, number>();
+  for (const { url } of unlabelled) perHost.set(siteName(url, false), (perHost.get(siteName(url, false)) ?? 0) + 1);
+  const names = new Map<number, string>();
+  const used = new Set<string>();
+  for (const { index, url } of unlabelled) {
+    const name = siteName(url, (perHost.get(siteName(url, false)) ?? 0) > 1);
+    let unique = name;
+    for (let n = 2; used.has(unique); n++) unique = `${name} (${n})`;
+    used.add(unique);
+    names.set(index, unique);
+  }
+  return names;
+}
+
 /** Resolves every account of the profile, in order. Ids are unique (`github`, `github-2`, …). */
 export function resolveSources(profile: Profile): Source[] {
   const taken = new Set(profile.accounts.flatMap((account) => (account.id ? [account.id] : [])));
-  return profile.accounts.map((account) => {
-    const { service, match } = identify(account.url);
+  const identified = profile.accounts.map((account) => identify(account.url));
+  const websites = websiteNames(profile.accounts, identified.map(({ service }) => service));
+  return profile.accounts.map((account, index) => {
+    const { service, match } = identified[index]!;
     let id = account.id;
     if (!id) {
       const base = defaultId(service, account);
@@ -54,7 +82,7 @@ export function resolveSources(profile: Profile): Source[] {
     return {
       id,
       url: account.url,
-      label: account.label ?? service.name,
+      label: account.label ?? websites.get(index) ?? service.name,
       service: service.id,
       serviceName: service.name,
       ...(match.handle ? { handle: match.handle } : {}),

@@ -1,6 +1,7 @@
 /**
- * @module Where a source's feed comes from, in words, for /status.json: configured, derived from
- * the account URL, found on the account's page, or none (a link only) and why.
+ * @module Where a source's feed comes from: configured, derived from the account URL, found on the
+ * account's page, or none (a link only). `origin` is the kind the /status page words in its own
+ * language; `note` is the English detail, with the page URL, for /status.json.
  */
 import type { Source } from "../model.ts";
 import type { SourceStatus } from "../store/index.ts";
@@ -8,6 +9,7 @@ import type { SourceStatus } from "../store/index.ts";
 export interface FeedOrigin {
   /** "configured" | "derived" | "discovered" | "discover" (not read yet) | "none" (a link only). */
   origin: "configured" | "derived" | "discovered" | "discover" | "none";
+  /** English, for /status.json only. */
   note: string;
 }
 

@@ -9,7 +9,7 @@
  * Keys are written only when their content changed (see `sameContent`).
  */
 import { stableHash } from "../hash.ts";
-import type { Item, Verification } from "../model.ts";
+import type { Failure, Item, Verification } from "../model.ts";
 
 /** What m2 remembers about one source between refreshes. */
 export interface SourceRecord {
@@ -29,6 +29,8 @@ export interface SourceRecord {
   /** Plain-words reason of the last failure; cleared on success. */
   error?: string;
   httpStatus?: number;
+  /** The last failure, as a kind; cleared on success. */
+  failure?: Failure;
   /** Consecutive failures, for exponential backoff. */
   failures: number;
   /** ISO time before which the source is not fetched again (backoff or Retry-After). */

@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import mastodon from "../fixtures/feeds/mastodon.rss?raw";
-import { AnswerCache } from "../../src/routes/cache.ts";
+import { AnswerCache } from "../../src/routes/answers.ts";
 import { adminRefresh, FEED_TYPES, feedResponse, request, runCron, threeAccountHome, workerFor } from "../helpers.ts";
 
 const JUNK = 64;

@@ -119,6 +119,21 @@ describe("the service registry", () => {
     ]);
   });
 
+  it("names each unlabelled website by its host, never two accounts by the same generic name", () => {
+    const sources = sourcesOf([
+      { url: "https://blog.camille.example/" },
+      { url: "https://www.camille.example/portfolio/" },
+      { url: "https://lea.test/photos/" },
+      { url: "https://lea.test/notes" },
+      { url: "https://notes.example/", label: "Notes" },
+    ]);
+    expect(sources.map((source) => source.label)).toEqual(["blog.camille.example", "camille.example", "lea.test/photos", "lea.test/notes", "Notes"]);
+    expect(sources.every((source) => source.serviceName === "Website")).toBe(true);
+    // Two URLs of the same page (only the query differs) still get two names.
+    const twice = sourcesOf([{ url: "https://lea.test/" }, { url: "https://lea.test/?from=m2" }]);
+    expect(new Set(twice.map((source) => source.label)).size).toBe(2);
+  });
+
   it("does not take silos' /@name pages for fediverse accounts", () => {
     for (const url of ["https://medium.com/@camille", "https://www.youtube.com/@camille", "https://www.threads.net/@camille", "https://substack.com/@camille"]) {
       expect(identify(url).service.id, url).not.toBe("mastodon");

@@ -107,10 +107,11 @@ describe("a profile of bare account URLs", () => {
       ["https://www.reddit.com/user/camille", "reddit", "Reddit"],
       ["https://dev.to/camille", "devdotto", "DEV"],
       ["https://letterboxd.com/camille/", "letterboxd", "Letterboxd"],
-      ["https://blog.camille.example/", "web", "Website"],
+      // Two unlabelled websites: each named by its host, never "Website" twice.
+      ["https://blog.camille.example/", "web", "blog.camille.example"],
       // simple-icons has no LinkedIn logo any more: the generic globe stands in.
       ["https://www.linkedin.com/in/camille-exemple", "web", "LinkedIn"],
-      ["https://camille.example/portfolio/", "web", "Website"],
+      ["https://camille.example/portfolio/", "web", "camille.example"],
       ["mailto:bonjour@camille.example", "email", "Email"],
     ]);
     expect(page).toContain(`d="${siMastodon.path}"`);
