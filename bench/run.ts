@@ -1,6 +1,6 @@
 /**
- * @module `npm run bench`: the four measurements of issue 6 in one run, then one table with a
- * PASS/FAIL column per target. A measurement, not a test: it exits 0 whatever the verdicts.
+ * @module `npm run bench`: the five measurements in one run, then one table with a PASS/FAIL column
+ * per target. A measurement, not a test: it exits 0 whatever the verdicts.
  *
  * BENCH_ROUNDS (default 15) sets how many one-second rounds (both Workers driven at once) compare
  * each route with its baseline; BENCH_PARTS (e.g. `pipeline,weight`) runs only some parts, and
@@ -9,13 +9,14 @@
 import profileJson from "../profile.json" with { type: "json" };
 import { buildSite, type Site } from "../src/site.ts";
 import { benchBudget } from "./budget.ts";
+import { benchCron, CRON_CPU_LIMIT_MS } from "./cron.ts";
 import { printTable, verdict, type Row } from "./common.ts";
 import { benchPipeline } from "./pipeline.ts";
 import { bundle, bundleSize, compare, host, load, placement, ROUTES, seed, syntheticTimeline, type Comparison, type Load } from "./serve.ts";
 import { exampleTimeline, weighPage } from "./weight.ts";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
-/** BENCH_PARTS=pipeline,weight runs only those parts (all four by default). */
+/** BENCH_PARTS=pipeline,weight runs only those parts (all five by default). */
 const PARTS = process.env.BENCH_PARTS?.split(",");
 const SECONDS = 3;
 const HELLO_PORT = 8790;
@@ -162,6 +163,24 @@ async function budget() {
   }
 }
 
+async function cron() {
+  for (const result of await benchCron()) {
+    log(`cron ${result.sources} sources: ${JSON.stringify(result)}`);
+    const row = (measure: string, cpu: number, note = "") =>
+      rows.push({
+        part: "5 cron CPU",
+        measure: `${result.sources} sources, ${measure}`,
+        value: `${ms(cpu)} CPU${note}`,
+        target: `≤ ${CRON_CPU_LIMIT_MS} ms (Workers Free)`,
+        verdict: verdict(cpu <= CRON_CPU_LIMIT_MS),
+      });
+    row("first fetch", result.first, ` (cold isolate ${ms(result.coldFirst)})`);
+    row("nothing new (304)", result.notModified);
+    row("nothing new (200, no validators)", result.unchanged);
+    row("one new post", result.oneNew);
+  }
+}
+
 async function weight(m2Dir: string, site: Site) {
   const m2 = await host(m2Dir, M2_PORT);
   try {
@@ -206,6 +225,7 @@ const helloDir = bundle("hello", "bench/hello.wrangler.toml");
 for (const [name, part] of [
   ["pipeline", pipeline],
   ["budget", budget],
+  ["cron", cron],
   ["serving", () => serving(m2Dir, helloDir, site)],
   ["weight", () => weight(m2Dir, site)],
 ] as const) {

@@ -1,0 +1,163 @@
+/**
+ * @module Part 5 (cron CPU): the JavaScript CPU time of one cron run's refresh, for 5, 20 and 50
+ * sources of real formats, first fetch and steady state. The same modules as the Worker (refresh,
+ * fetch, decode, parse, normalise, sanitise, store) run in Node; only the network is replaced by
+ * in-memory answers and KV by a Map (`CountingKV`, which parses JSON as workerd's KV binding does
+ * inside the isolate).
+ *
+ * Method: `process.cpuUsage()` before and after one `await refresh(…)`, user + system time of the
+ * process (so V8's own helper threads, the collector's among them, count too: an upper bound of
+ * the isolate's share). Everything it awaits resolves in memory, so no other work runs in between.
+ * Wall time would not do inside a Worker (performance.now() stands still during CPU work) and CPU
+ * time is what Workers Free limits: 10 ms per invocation.
+ */
+import { validateProfile, type Profile } from "../src/config/index.ts";
+import { refresh } from "../src/ingest/refresh.ts";
+import type { Source } from "../src/model.ts";
+import { resolveSources } from "../src/sources/index.ts";
+import { CountingKV, fixture } from "./common.ts";
+
+/** Workers Free: CPU milliseconds per invocation, the cron's included. */
+export const CRON_CPU_LIMIT_MS = 10;
+const INTERVAL_MS = 30 * 60_000;
+const START = Date.parse("2026-11-30T00:00:00Z");
+
+/** The formats people point m2 at, each with the number of entries its service serves. */
+
+export const FORMATS = [
+  { name: "Mastodon RSS", file: "mastodon.rss", entries: 20 },
+  { name: "GitHub Atom", file: "github.atom", entries: 30 },
+  { name: "YouTube Atom", file: "youtube.atom", entries: 15 },
+  { name: "Bluesky RSS", file: "bluesky.rss", entries: 30 },
+  { name: "WordPress RSS", file: "wordpress.rss", entries: 10 },
+  { name: "Reddit Atom", file: "reddit.atom", entries: 25 },
+  { name: "dev.to RSS", file: "devto.rss", entries: 10 },
+  { name: "GitLab Atom", file: "gitlab.atom", entries: 20 },
+  { name: "JSON Feed", file: "jsonfeed.json", entries: 20 },
+] as const;
+
+/** Entry `k` of a feed made from its first entry: ids, links and dates made its own. */
+function entryCopy(entry: string, k: number): string {
+  const when = new Date(START - (k + 1) * 3_600_000);
+  return entry
+    .replace(/(<(?:guid|id|link)\b[^>]*>)([^<]+)(<\/)/g, `$1$2#e${k}$3`)
+    .replace(/(<link\b[^>]*\bhref=")([^"]+)(")/g, `$1$2#e${k}$3`)
+    .replace(/(<pubDate>)[^<]+(<)/g, `$1${when.toUTCString()}$2`)
+    .replace(/(<(?:published|updated)>)[^<]+(<)/g, `$1${when.toISOString()}$2`);
+}
+
+/** A feed of the fixture's format with `count` entries, the newest `fresh` of them new posts. */
+export function grownFeed(file: string, count: number, fresh = 0): string {
+  const text = fixture(file);
+  if (file.endsWith(".json")) {
+    const feed = JSON.parse(text) as { items: Record<string, unknown>[] };
+    const first = feed.items[0]!;
+    feed.items = Array.from({ length: count }, (_, index) => {
+      const k = index - fresh;
+      return { ...first, id: `${String(first.id)}#e${k}`, url: `${String(first.url)}#e${k}`, date_published: new Date(START - (k + 1) * 3_600_000).toISOString() };
+    });
+    return JSON.stringify(feed);
+  }
+  const tag = text.includes("<entry") ? "entry" : "item";
+  const open = text.indexOf(`<${tag}>`) === -1 ? text.indexOf(`<${tag} `) : text.indexOf(`<${tag}>`);
+  const closeTag = `</${tag}>`;
+  const lastClose = text.lastIndexOf(closeTag) + closeTag.length;
+  const firstEntry = text.slice(open, text.indexOf(closeTag, open) + closeTag.length);
+  const entries = Array.from({ length: count }, (_, index) => entryCopy(firstEntry, index - fresh));
+  return text.slice(0, open) + entries.join("\n") + text.slice(lastClose);
+}
+
+interface Fleet {
+  profile: Profile;
+  sources: Source[];
+  fetcher: typeof fetch;
+  /** Publishes one new post on source `index`. */
+  publish(index: number): void;
+}
+
+/** `count` sources cycling through FORMATS; `validators` says whether servers send ETags. */
+function fleet(count: number, validators: boolean): Fleet {
+  const posts = new Map<number, number>();
+  const accounts = Array.from({ length: count }, (_, index) => ({
+    url: `https://s${index}.example/`,
+    feed: `https://s${index}.example/feed`,
+    label: `${FORMATS[index % FORMATS.length]!.name} ${index}`,
+  }));
+  const checked = validateProfile({ name: "Camille Exemple", url: "https://camille.example/", lang: "fr", accounts });
+  if (!checked.ok) throw new Error(checked.problems.join("; "));
+  const bodies = new Map<string, string>();
+  const fetcher = (async (input: RequestInfo | URL, init?: RequestInit) => {
+    const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+    const index = Number(new URL(url).hostname.slice(1, -".example".length));
+    const format = FORMATS[index % FORMATS.length]!;
+    const version = posts.get(index) ?? 0;
+    const etag = `"v${version}"`;
+    if (validators && new Headers(init?.headers).get("If-None-Match") === etag) return new Response(null, { status: 304, headers: { ETag: etag } });
+    const key = `${format.file}:${version}`;
+    let body = bodies.get(key);
+    if (body === undefined) bodies.set(key, (body = grownFeed(format.file, format.entries + version, version)));
+    const type = format.file.endsWith(".json") ? "application/feed+json" : format.file.endsWith(".atom") ? "application/atom+xml" : "application/rss+xml";
+    return new Response(body, { headers: { "Content-Type": `${type}; charset=utf-8`, ...(validators ? { ETag: etag } : {}) } });
+  }) as typeof fetch;
+  return { profile: checked.profile, sources: resolveSources(checked.profile), fetcher, publish: (index) => posts.set(index, (posts.get(index) ?? 0) + 1) };
+}
+
+/** CPU milliseconds of one awaited call. */
+async function cpuOf(run: () => Promise<unknown>): Promise<number> {
+  const before = process.cpuUsage();
+  await run();
+  const spent = process.cpuUsage(before);
+  return (spent.user + spent.system) / 1000;
+}
+
+export interface CronCpu {
+  sources: number;
+  /** Median CPU ms over the repetitions (the JIT warm, as in an isolate that served before). */
+  first: number;
+  /** Every server answers 304 to the stored ETag. */
+  notModified: number;
+  /** Servers without validators: the same 200 body again, nothing new. */
+  unchanged: number;
+  /** One source has one new post (304 elsewhere). */
+  oneNew: number;
+  /** The first repetition's first fetch: a cold isolate, nothing compiled yet. */
+  coldFirst: number;
+  repetitions: number;
+}
+
+const median = (samples: number[]) => [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)]!;
+
+export async function benchCron(counts = [5, 20, 50], repetitions = 7): Promise<CronCpu[]> {
+  const results: CronCpu[] = [];
+  for (const count of counts) {
+    const samples = { first: [] as number[], notModified: [] as number[], unchanged: [] as number[], oneNew: [] as number[] };
+    for (let repetition = 0; repetition < repetitions; repetition++) {
+      let slot = Math.floor(START / INTERVAL_MS) + 1;
+      const tagged = fleet(count, true);
+      const kv = new CountingKV().asKV();
+      const run = (home: Fleet, store: KVNamespace) => () => refresh(store, home.profile, home.sources, { fetcher: home.fetcher, now: new Date(slot++ * INTERVAL_MS) });
+      samples.first.push(await cpuOf(run(tagged, kv)));
+      samples.notModified.push(await cpuOf(run(tagged, kv)));
+      tagged.publish(0);
+      samples.oneNew.push(await cpuOf(run(tagged, kv)));
+      const plain = fleet(count, false);
+      const plainKv = new CountingKV().asKV();
+      await run(plain, plainKv)();
+      samples.unchanged.push(await cpuOf(run(plain, plainKv)));
+    }
+    results.push({
+      sources: count,
+      first: median(samples.first),
+      notModified: median(samples.notModified),
+      unchanged: median(samples.unchanged),
+      oneNew: median(samples.oneNew),
+      coldFirst: samples.first[0]!,
+      repetitions,
+    });
+  }
+  return results;
+}
+
+if (import.meta.main) {
+  for (const result of await benchCron()) console.log(JSON.stringify(result));
+}
