@@ -74,7 +74,8 @@ export class Refresher {
   async run(kv: KVNamespace, options: RefreshOptions = {}): Promise<RefreshSummary> {
     this.lastStarted = Date.now();
     try {
-      return await refresh(kv, this.site.profile, this.site.sources, { ...this.options, ...options });
+      // A request or the owner started it unless the cron says otherwise: it takes the refresh lease.
+      return await refresh(kv, this.site.profile, this.site.sources, { lease: true, ...this.options, ...options });
     } finally {
       // This isolate just wrote (or confirmed) the timeline: the next request reads it afresh.
       this.memory = undefined;

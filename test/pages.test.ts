@@ -157,6 +157,8 @@ describe("the status page", () => {
           last_fetch: "2026-11-28T10:00:00Z",
           last_success: "2026-11-28T10:00:00Z",
           error: null,
+          error_kind: null,
+          error_stage: null,
           http_status: null,
           warning: null,
           failures: 0,

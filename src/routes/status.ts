@@ -1,7 +1,7 @@
 /** @module GET /status.json: one entry per source, for people and monitoring tools; GET /status, the same as a page. */
 import { Hono } from "hono";
 import { verificationReport } from "../identity/hints.ts";
-import type { Verification } from "../model.ts";
+import type { Failure, FailureKind, Verification } from "../model.ts";
 import { en, type Messages } from "../i18n/en.ts";
 import { nextTurn, rotationSlot, SUBREQUEST_BUDGET } from "../ingest/refresh.ts";
 import { renderClock } from "../i18n/dates.ts";
@@ -27,7 +27,10 @@ export interface SourceReport {
   identity: boolean;
   last_fetch: string | null;
   last_success: string | null;
+  /** The last failure's detail (English), its kind and its stage (`Failure`, model.ts). */
   error: string | null;
+  error_kind: FailureKind | null;
+  error_stage: Failure["stage"] | null;
   http_status: number | null;
   warning: string | null;
   failures: number;
@@ -90,8 +93,10 @@ export function statusReport(
         identity: source.identity,
         last_fetch: entry?.lastFetch ?? null,
         last_success: entry?.lastSuccess ?? null,
-        error: entry?.error ?? null,
-        http_status: entry?.httpStatus ?? null,
+        error: entry?.failure?.detail ?? null,
+        error_kind: entry?.failure?.kind ?? null,
+        error_stage: entry?.failure?.stage ?? null,
+        http_status: entry?.failure?.status ?? null,
         warning: entry?.warning ?? null,
         failures: entry?.failures ?? 0,
         next_attempt: entry?.nextAttempt ?? null,
