@@ -25,7 +25,7 @@ import { emptyRecord, type SourceOutcome, type SourceResult } from "./refresh/re
 import { refreshSource, type RunContext } from "./refresh/source.ts";
 import { rebuildTimeline } from "./refresh/timeline.ts";
 
-export { backoffSeconds, feedToFetch, isDue, MOVED_RECHECK_SECONDS, nextTurn, REDISCOVERY_SECONDS, rotationSlot, rotationStart, SUBREQUEST_BUDGET } from "./refresh/plan.ts";
+export { backoffSeconds, MOVED_RECHECK_SECONDS, nextTurn, REDISCOVERY_SECONDS, rotationSlot, rotationStart, SUBREQUEST_BUDGET } from "./refresh/plan.ts";
 export { HEARTBEAT_SECONDS } from "./refresh/timeline.ts";
 export type { SourceOutcome } from "./refresh/records.ts";
 

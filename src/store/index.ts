@@ -60,11 +60,26 @@ export interface SourceRecord {
  * through this, so that two records with the same content have the same JSON (`sameContent`).
  */
 export function sourceRecord(fields: SourceRecord): SourceRecord {
-  const { id, account, feed, movedFrom, movedAt, discoveredFrom, noFeedOn, etag, lastModified, lastFetch, lastSuccess, failure, failures } = fields;
-  const { nextAttempt, gone, warning, items, fingerprints, older } = fields;
   return dropUndefined({
-    id, account, feed, movedFrom, movedAt, discoveredFrom, noFeedOn, etag, lastModified, lastFetch, lastSuccess, failure, failures,
-    nextAttempt, gone, warning, items, fingerprints, older,
+    id: fields.id,
+    account: fields.account,
+    feed: fields.feed,
+    movedFrom: fields.movedFrom,
+    movedAt: fields.movedAt,
+    discoveredFrom: fields.discoveredFrom,
+    noFeedOn: fields.noFeedOn,
+    etag: fields.etag,
+    lastModified: fields.lastModified,
+    lastFetch: fields.lastFetch,
+    lastSuccess: fields.lastSuccess,
+    failure: fields.failure,
+    failures: fields.failures,
+    nextAttempt: fields.nextAttempt,
+    gone: fields.gone,
+    warning: fields.warning,
+    items: fields.items,
+    fingerprints: fields.fingerprints,
+    older: fields.older,
   });
 }
 
@@ -207,9 +222,10 @@ export function boundRecord(record: SourceRecord): SourceRecord {
   if (fits(JSON.stringify(withoutOlder), MAX_RECORD_BYTES)) return withoutOlder;
   const note = (dropped: number) => `the items were larger than ${MAX_RECORD_BYTES} bytes: the ${dropped} oldest are not kept`;
   const frame = encoder.encode(JSON.stringify({ ...withoutOlder, items: [], fingerprints: {}, warning: `${record.warning ?? ""}; ${note(record.items.length)}` })).byteLength;
-  const fingerprintBytes = (item: Item) => (record.fingerprints?.[item.id] ? encoder.encode(JSON.stringify({ [item.id]: record.fingerprints[item.id] })).byteLength : 0);
+  const fingerprintOf = (item: Item) => record.fingerprints?.[item.id];
+  const fingerprintBytes = (item: Item) => (fingerprintOf(item) ? encoder.encode(JSON.stringify({ [item.id]: fingerprintOf(item) })).byteLength : 0);
   const items = itemsWithin(record.items, MAX_RECORD_BYTES - frame, fingerprintBytes);
-  const fingerprints = record.fingerprints ? Object.fromEntries(items.flatMap((item) => (record.fingerprints![item.id] ? [[item.id, record.fingerprints![item.id]!]] : []))) : undefined;
+  const fingerprints = record.fingerprints && Object.fromEntries(items.flatMap((item) => (fingerprintOf(item) ? [[item.id, fingerprintOf(item)!]] : [])));
   const dropped = record.items.length - items.length;
   return sourceRecord({ ...withoutOlder, items, fingerprints, warning: record.warning ? `${record.warning}; ${note(dropped)}` : note(dropped) });
 }
@@ -263,11 +279,8 @@ export function contentHash(value: unknown): string {
   return stableHash(contentJson(value));
 }
 
+/** The record's status for the timeline: the record without its items, validators and fingerprints. */
 export function statusOf(record: SourceRecord): SourceStatus {
-  const { id, account, feed, movedFrom, movedAt, discoveredFrom, noFeedOn, lastFetch, lastSuccess, failure, failures, nextAttempt, gone, warning } = record;
-  return dropUndefined({
-    id, account, feed, movedFrom, movedAt, discoveredFrom, noFeedOn, lastFetch, lastSuccess, failure, failures, nextAttempt, gone, warning,
-    itemCount: record.items.length,
-    revision: contentHash(record),
-  });
+  const { items, etag: _etag, lastModified: _lastModified, fingerprints: _fingerprints, older: _older, ...rest } = sourceRecord(record);
+  return { ...rest, itemCount: items.length, revision: contentHash(record) };
 }
