@@ -52,4 +52,21 @@ describe("permanent redirects", () => {
     expect(record.feed).toBe(FEED);
     expect(record.movedFrom).toBeUndefined();
   });
+
+  it("keeps the move when the original URL fails on its weekly look, and is not marked gone by it", async () => {
+    const { profile, sources } = blog();
+    const target = "https://new.blog.example/feed.xml";
+    const net = fakeNet({ [FEED]: moved(target), [target]: feedResponse(FIXTURES.wordpress, FEED_TYPES.rss) });
+    await refresh(env.M2_KV, profile, sources, { fetcher: net.fetcher, now: T0 });
+    net.set(FEED, new Response("gone", { status: 410 }));
+    const week = later(MOVED_RECHECK_SECONDS + 1);
+    await refresh(env.M2_KV, profile, sources, { fetcher: net.fetcher, now: week });
+    const record = (await readSource(env.M2_KV, "blog"))!;
+    expect(record).toMatchObject({ feed: target, movedFrom: FEED, movedAt: week.toISOString(), failure: { kind: "gone" } });
+    expect(record.gone).toBeUndefined();
+    // After the backoff, the moved feed is fetched again, and heals the source.
+    await refresh(env.M2_KV, profile, sources, { fetcher: net.fetcher, now: new Date(week.getTime() + 3600_000) });
+    expect(net.requests.map((r) => r.url).slice(-1)).toEqual([target]);
+    expect((await readSource(env.M2_KV, "blog"))?.failure).toBeUndefined();
+  });
 });

@@ -13,6 +13,9 @@ import { afterFeedFailure, afterNotModified, emptyRecord } from "../../src/inges
 import { verifySource } from "../../src/identity/verify.ts";
 import { resolveSources } from "../../src/sources/index.ts";
 import { fakeNet, env, profileWith } from "../helpers.ts";
+import refreshSource from "../../src/ingest/refresh.ts?raw";
+import scheduleSource from "../../src/identity/schedule.ts?raw";
+import storeSource from "../../src/store/index.ts?raw";
 
 const options = (fetcher: typeof fetch, extra: Partial<FetchOptions> = {}): FetchOptions => ({
   userAgent: userAgentFor("https://camille.example/"),
@@ -98,3 +101,13 @@ describe("record steps", () => {
   });
 });
 
+
+describe("layers", () => {
+  it("the store imports nothing of identity/ or ingest/, and one budgeted fetcher and pool serve both the refresh and verification", () => {
+    expect(storeSource).not.toMatch(/from "\.\.\/(identity|ingest)\//);
+    for (const source of [refreshSource, scheduleSource]) {
+      expect(source).toMatch(/import \{ pool, SubrequestBudget \} from "\.\.?\/(ingest\/)?budget\.ts"/);
+      expect(source).not.toMatch(/Promise\.reject\(new|subrequest budget spent/);
+    }
+  });
+});

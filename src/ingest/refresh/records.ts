@@ -76,6 +76,11 @@ export function afterFeedFailure(
     const failure: Failure = { ...outcome.failure, stage: "feed", detail: `${detail}: the feed found on the page is gone; the page will be read again` };
     return { record: sourceRecord({ ...base, discoveredFrom: undefined, failure }), outcome: "failed", newItems: 0 };
   }
+  if (previous.movedFrom === feedUrl && previous.feed !== feedUrl) {
+    // The weekly look at the URL a feed moved from failed: the move stands, looked at again in a week.
+    const place = { feed: previous.feed, movedFrom: previous.movedFrom, movedAt: now.toISOString(), etag: previous.etag, lastModified: previous.lastModified };
+    return { record: sourceRecord({ ...base, ...place, failure: { ...outcome.failure, stage: "feed" } }), outcome: "failed", newItems: 0 };
+  }
   const gone = outcome.failure.kind === "gone";
   const failure: Failure = { ...outcome.failure, stage: "feed", detail: gone ? `${detail}: the feed is gone; no longer fetched, its history is kept` : detail };
   const record = sourceRecord({ ...base, ...placeAfter(previous, source, feedUrl, outcome.movedTo, now.toISOString()), failure, gone: gone || undefined });
