@@ -100,7 +100,8 @@ export async function refresh(kv: KVNamespace, profile: Profile, sources: Source
   } finally {
     if (options.lease) {
       summary.kvWrites++;
-      await releaseLease(kv);
+      // A lease left behind (KV allows one write per second per key) only expires on its own.
+      await releaseLease(kv).catch((error: unknown) => console.error("refresh lease kept until it expires:", error instanceof Error ? error.message : String(error)));
     }
   }
   return summary;
