@@ -5,7 +5,8 @@
  */
 import Parser from "rss-parser";
 import { decodeFeed } from "../src/ingest/decode.ts";
-import { mergeTimeline, readFeed } from "../src/ingest/normalise.ts";
+import { readFeed } from "../src/ingest/normalise.ts";
+import { mergeTimeline } from "../src/ingest/merge.ts";
 import type { Item } from "../src/model.ts";
 import { BLOG_SOURCE } from "../test/fleet.ts";
 

@@ -8,9 +8,10 @@ import { HTTPException } from "hono/http-exception";
 import { etag } from "hono/etag";
 import { secureHeaders } from "hono/secure-headers";
 import { messagesFor } from "./i18n/languages.ts";
-import { IdentityState, NO_VERIFICATION } from "./identity/schedule.ts";
+import { IdentityState } from "./identity/schedule.ts";
 import { pageLanguage } from "./i18n/negotiate.ts";
-import { SUBREQUEST_BUDGET, type RefreshOptions } from "./ingest/refresh.ts";
+import { runCron } from "./cron.ts";
+import type { RefreshOptions } from "./ingest/refresh.ts";
 import { ConfigErrorPage, MessagePage } from "./render/page.tsx";
 import { STYLESHEET_PATH } from "./render/style.ts";
 import { admin } from "./routes/admin.ts";
@@ -147,35 +148,7 @@ export function createWorker(profileInput: unknown, options: AppOptions = {}) {
     answers,
     fetch: app.fetch,
     async scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext) {
-      // Inbound rel=me verification runs in this cron only when due, on its own share of the 50
-      // subrequests, before the feeds: a verdict that changed goes into the refresh's one put of
-      // the timeline (where requests read it), not into a key of its own.
-      const verification = await identityState.plan(env.M2_KV, options.refresh?.now ?? new Date(controller.scheduledTime));
-      ctx.waitUntil(
-        verification
-          .run(options.refresh?.fetcher)
-          .catch((error: unknown) => {
-            // The feeds refresh whatever happened to verification; the verdicts wait for the next run.
-            console.error("verification failed:", error instanceof Error ? error.message : String(error));
-            return NO_VERIFICATION;
-          })
-          .then((checked) => {
-            if (checked.reason) console.log(`verification (${checked.reason}): ${checked.checked.length} accounts, ${checked.subrequests} subrequests, ${checked.changed ? "verdicts changed" : "no change"}`);
-            const budget = Math.min(options.refresh?.budget ?? SUBREQUEST_BUDGET, SUBREQUEST_BUDGET - verification.budget);
-            return refresher.run(env.M2_KV, {
-              budget,
-              ...(verification.stored !== undefined ? { timeline: verification.stored } : {}),
-              ...(checked.record ? { identity: checked.record } : {}),
-            });
-          })
-          .then(
-            (summary) => {
-              const failed = summary.sources.filter((source) => source.outcome === "failed");
-              console.log(`refresh: ${summary.sources.length} sources, ${failed.length} failed, ${summary.subrequests} subrequests, ${summary.kvWrites} KV writes`);
-            },
-            (error: unknown) => console.error("refresh failed:", error instanceof Error ? error.message : String(error)),
-          ),
-      );
+      ctx.waitUntil(runCron({ kv: env.M2_KV, scheduledTime: controller.scheduledTime, verification: identityState, refresh: (run) => refresher.run(env.M2_KV, run), injected: options.refresh }));
     },
   };
 }

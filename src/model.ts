@@ -88,7 +88,9 @@ export type FailureKind =
   /** RSS/Atom/JSON that could not be read, or a JSON Feed that breaks the spec. */
   | "unreadable"
   /** The source's record could not be stored (KV refused the put). */
-  | "storage";
+  | "storage"
+  /** Read from a record stored before failures carried their kind: its detail is kept, its kind was never recorded. */
+  | "unknown";
 
 /** One failure: its kind, where it happened, and the raw detail (English, for /status.json). */
 export interface Failure {

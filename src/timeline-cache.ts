@@ -5,7 +5,7 @@
  */
 import { HEARTBEAT_SECONDS, type RefreshOptions, type RefreshSummary } from "./ingest/refresh.ts";
 import { emptyTimeline, refreshSite, type Site } from "./site.ts";
-import { readTimelineText, type Timeline } from "./store/index.ts";
+import { parseTimeline, readTimelineText, type Timeline } from "./store/index.ts";
 
 /**
  * How long an isolate keeps the parsed timeline in memory. KV itself is eventually consistent
@@ -45,7 +45,8 @@ export class TimelineCache {
   async run(kv: KVNamespace, options: RefreshOptions = {}): Promise<RefreshSummary> {
     this.lastStarted = Date.now();
     try {
-      return await refreshSite(kv, this.site, { ...this.options, ...options });
+      // A request or the owner started it unless the cron says otherwise: it takes the refresh lease.
+      return await refreshSite(kv, this.site, { lease: true, ...this.options, ...options });
     } finally {
       // This isolate just wrote (or confirmed) the timeline: the next request reads it afresh.
       this.memory = undefined;
@@ -86,7 +87,7 @@ export class TimelineCache {
     const text = await readTimelineText(kv);
     if (text === null) return null;
     if (this.parsed?.text === text) return this.parsed.timeline;
-    const timeline = JSON.parse(text) as Timeline;
+    const timeline = parseTimeline(text);
     this.parsed = { text, timeline };
     return timeline;
   }

@@ -83,7 +83,8 @@ function cycles(graph: Map<string, string[]>): string[][] {
  * data handed to them (render reads neither KV nor HTTP nor the network); the store only knows its
  * keys; ingest never renders nor answers HTTP; the status report is built for both /status.json
  * and /status without knowing either; the site (built once per isolate) may draw its fixed assets
- * (stylesheet, favicon) but answers no request; only app.tsx mounts routes.
+ * (stylesheet, favicon) but answers no request; the cron's chain (cron.ts) joins verification and the refresh
+ * without drawing or answering anything; only app.tsx mounts routes.
  */
 const FORBIDDEN: Record<string, string[]> = {
   model: ["*"],
@@ -97,6 +98,7 @@ const FORBIDDEN: Record<string, string[]> = {
   status: ["routes", "render", "app"],
   render: ["routes", "ingest", "store", "site", "app"],
   site: ["routes", "app"],
+  cron: ["routes", "render", "app"],
   routes: ["app"],
 };
 

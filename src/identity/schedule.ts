@@ -4,10 +4,11 @@
  * A verdict that changed is stored with the timeline, by the refresh that follows in the same
  * cron run; the page and /status.json read verdicts from the timeline they already have.
  */
+import { pool, SubrequestBudget } from "../ingest/budget.ts";
 import { userAgentFor } from "../ingest/fetch.ts";
 import type { Site } from "../site.ts";
 import { contentHash, readTimeline, type IdentityRecord, type Timeline } from "../store/index.ts";
-import type { Verification } from "../model.ts";
+import type { Source, Verification } from "../model.ts";
 import { isVerifiable, verifySource } from "./verify.ts";
 
 /** Subrequests a verification run may spend (each account: one page, up to 3 redirects). */
@@ -52,9 +53,6 @@ export interface VerifyRunSummary {
 /** The summary of a cron run that did not verify (not due, KV unreadable, or verification failed). */
 export const NO_VERIFICATION: VerifyRunSummary = Object.freeze({ reason: null, checked: [], subrequests: 0, changed: false });
 
-/** Thrown by the budgeted fetcher: the account keeps its previous verdict until the next run. */
-class BudgetSpent extends Error {}
-
 /**
  * Verifies the identity accounts, unverified ones first, within `budget` subrequests; keeps the
  * previous verdict of an account the budget did not reach or whose verdict did not change.
@@ -64,36 +62,28 @@ export async function runVerification(
   previous: IdentityRecord | null,
   options: { now: Date; budget: number; fetcher?: typeof fetch },
 ): Promise<{ record: IdentityRecord; changed: boolean; summary: Pick<VerifyRunSummary, "checked" | "subrequests"> }> {
-  const fetcher = options.fetcher ?? fetch;
-  let subrequests = 0;
-  const budgeted: typeof fetch = (input, init) => {
-    if (subrequests >= options.budget) return Promise.reject(new BudgetSpent("subrequest budget spent"));
-    subrequests++;
-    return fetcher(input, init);
-  };
+  const budget = new SubrequestBudget(options.budget, options.fetcher ?? fetch);
   const hash = identityAccountsHash(site);
   // After a profile change every verdict is stale: an account keeps its id when its URL changes.
   const verdicts: Record<string, Verification> = previous?.accounts === hash ? { ...previous.verdicts } : {};
   const targets = site.sources.filter(isVerifiable).sort((a, b) => Number(Boolean(verdicts[a.id])) - Number(Boolean(verdicts[b.id])));
   const checked: string[] = [];
-  let next = 0;
   const userAgent = userAgentFor(site.profile.url);
-  const workers = Array.from({ length: Math.min(CONCURRENCY, targets.length) }, async () => {
-    while (next < targets.length && subrequests < options.budget) {
-      const source = targets[next++]!;
-      const verification = await verifySource(source, site.profile.url, {
-        userAgent,
-        timeoutMs: site.profile.settings.fetchTimeoutSeconds * 1000,
-        fetcher: budgeted,
-        now: options.now,
-      });
-      if (verification.detail.includes("subrequest budget spent")) continue;
-      checked.push(source.id);
-      const before = verdicts[source.id];
-      verdicts[source.id] = before && withoutTime({ x: before }) === withoutTime({ x: verification }) ? before : verification;
-    }
-  });
-  await Promise.all(workers);
+  const verify = async (source: Source) => {
+    const verification = await verifySource(source, site.profile.url, {
+      userAgent,
+      timeoutMs: site.profile.settings.fetchTimeoutSeconds * 1000,
+      fetcher: budget.fetch,
+      now: options.now,
+    });
+    // The budget ran out before its page was read: the account keeps its previous verdict until the next run.
+    if (verification === "budget-spent") return;
+    checked.push(source.id);
+    const before = verdicts[source.id];
+    verdicts[source.id] = before && withoutTime({ x: before }) === withoutTime({ x: verification }) ? before : verification;
+  };
+  await pool(targets, CONCURRENCY, verify, () => budget.left);
+  const subrequests = budget.spent;
   // Verdicts of accounts no longer in the profile are dropped; the order follows the profile.
   const ordered: Record<string, Verification> = {};
   for (const source of site.sources) if (verdicts[source.id]) ordered[source.id] = verdicts[source.id]!;

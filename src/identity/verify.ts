@@ -4,7 +4,7 @@
  * Also Mastodon's own check of the home page, run the way Mastodon runs it.
  */
 import { decodeFeed } from "../ingest/decode.ts";
-import { HTML_ACCEPT, politeFetch, type FetchOutcome } from "../ingest/fetch.ts";
+import { HTML_ACCEPT, politeFetch, type FetchFailure } from "../ingest/fetch.ts";
 import type { LinkBackVerdict, Source, Verification } from "../model.ts";
 import { judgeLinkBack, judgeText, mastodonAccepts } from "./relme.ts";
 
@@ -31,11 +31,11 @@ export function blueskyProfileApi(source: Source): string | undefined {
   return `https://public.api.bsky.app/xrpc/app.bsky.actor.getProfile?actor=${encodeURIComponent(handle)}`;
 }
 
-function unreachable(outcome: Extract<FetchOutcome, { kind: "failed" }>, url: string, at: string): Verification {
+function unreachable(failure: FetchFailure, url: string, at: string): Verification {
   return {
     verdict: "unreachable",
-    detail: `could not read ${url}: ${outcome.error}`,
-    ...(outcome.status !== undefined ? { status: outcome.status } : {}),
+    detail: `could not read ${url}: ${failure.detail}`,
+    ...(failure.status !== undefined ? { status: failure.status } : {}),
     checked_url: url,
     checked_at: at,
   };
@@ -51,12 +51,13 @@ const DETAILS: Record<LinkBackVerdict, (home: string, found?: string) => string>
 };
 
 /**
- * Verifies one account: never throws; a failure to read is the `unreachable` verdict.
+ * Verifies one account: never throws; a failure to read is the `unreachable` verdict, and an
+ * exhausted subrequest budget is `"budget-spent"` (no verdict: the previous one stands).
  *
  * @example
  * await verifySource(source, "https://camille.example/", { userAgent, timeoutMs: 10_000 }); // { verdict: "verified", … }
  */
-export async function verifySource(source: Source, home: string, options: VerifyOptions): Promise<Verification> {
+export async function verifySource(source: Source, home: string, options: VerifyOptions): Promise<Verification | "budget-spent"> {
   const at = (options.now ?? new Date()).toISOString();
   const api = blueskyProfileApi(source);
   const url = api ?? source.url;
@@ -68,8 +69,9 @@ export async function verifySource(source: Source, home: string, options: Verify
     maxRedirects: PAGE_MAX_REDIRECTS,
     ...(options.fetcher ? { fetcher: options.fetcher } : {}),
   });
-  if (outcome.kind === "failed") return unreachable(outcome, url, at);
-  if (outcome.kind === "not-modified") return unreachable({ kind: "failed", error: "HTTP 304 without a request for it", status: 304, subrequests: 0 }, url, at);
+  if (outcome.kind === "budget-spent") return "budget-spent";
+  if (outcome.kind === "failed") return unreachable(outcome.failure, url, at);
+  if (outcome.kind === "not-modified") return unreachable({ kind: "http", detail: "HTTP 304 without a request for it", status: 304 }, url, at);
   const text = decodeFeed(outcome.body, outcome.contentType);
 
   if (api) {
@@ -121,7 +123,7 @@ export async function mastodonVerifies(home: string, profileUrl: string, fetcher
     maxRedirects: PAGE_MAX_REDIRECTS,
     fetcher: watching,
   });
-  if (outcome.kind !== "fetched") return { ok: false, reason: outcome.kind === "failed" ? outcome.error : "not modified" };
+  if (outcome.kind !== "fetched") return { ok: false, reason: outcome.kind === "failed" ? outcome.failure.detail : outcome.kind };
   if (lastStatus !== 200) return { ok: false, reason: `final status ${lastStatus}` };
   if (!lastUrl.startsWith("https://")) return { ok: false, reason: `redirected to ${lastUrl}` };
   const accepted = mastodonAccepts(decodeFeed(outcome.body, outcome.contentType), profileUrl);

@@ -6,6 +6,7 @@
  */
 import { Parser } from "htmlparser2";
 import { decodeFeed } from "./decode.ts";
+import type { Failure } from "../model.ts";
 import { HTML_ACCEPT, politeFetch } from "./fetch.ts";
 
 /** Feed types in order of preference; within a type, the first link in the page wins. */
@@ -94,7 +95,9 @@ export function pickFeed(links: readonly FeedLink[]): FeedLink | undefined {
 export type DiscoveryOutcome =
   | { kind: "found"; feed: string; page: string; subrequests: number }
   | { kind: "none"; page: string; subrequests: number }
-  | { kind: "failed"; error: string; status?: number; retryAfter?: number; subrequests: number };
+  /** The page could not be read: a `Failure` of stage "page". */
+  | { kind: "failed"; failure: Failure; retryAfter?: number; subrequests: number }
+  | { kind: "budget-spent"; subrequests: number };
 
 export interface DiscoveryOptions {
   userAgent: string;
@@ -113,12 +116,12 @@ export async function discoverFeed(pageUrl: string, options: DiscoveryOptions): 
     maxRedirects: options.maxRedirects ?? 5,
     ...(options.fetcher ? { fetcher: options.fetcher } : {}),
   });
+  if (outcome.kind === "budget-spent") return outcome;
   if (outcome.kind === "failed") {
     return {
       kind: "failed",
-      error: outcome.error,
+      failure: { ...outcome.failure, stage: "page" },
       subrequests: outcome.subrequests,
-      ...(outcome.status !== undefined ? { status: outcome.status } : {}),
       ...(outcome.retryAfter !== undefined ? { retryAfter: outcome.retryAfter } : {}),
     };
   }

@@ -1,8 +1,11 @@
 /**
  * @module Polite, bounded HTTP for feeds and pages: a User-Agent naming m2 and the home URL, a
  * timeout over the whole exchange, a body size cap, at most N redirects followed by hand (each hop
- * is a subrequest), conditional GET, and Retry-After. Never throws: every failure is an outcome.
+ * is a subrequest, and none goes from https down to http), conditional GET, and Retry-After. Never
+ * throws: every failure is an outcome carrying its `FailureKind`, set here where it happens.
  */
+import type { Failure } from "../model.ts";
+import { BudgetExhausted } from "./budget.ts";
 
 export interface Validators {
   etag?: string;
@@ -22,20 +25,23 @@ export interface FetchOptions {
   now?: number;
 }
 
+/** A failure of one fetch: the caller, who knows whether it read a feed or a page, adds the stage. */
+export type FetchFailure = Omit<Failure, "stage">;
+
 export type FetchOutcome =
   | ({ kind: "fetched"; body: Uint8Array; contentType: string | null; url: string; movedTo?: string; subrequests: number } & Validators)
   | ({ kind: "not-modified"; url: string; movedTo?: string; subrequests: number } & Validators)
   | {
       kind: "failed";
-      error: string;
-      status?: number;
+      /** `gone` (410) means the feed will not come back. */
+      failure: FetchFailure;
       /** Seconds the server asked us to wait (429/503 Retry-After). */
       retryAfter?: number;
-      /** 410 Gone: the feed will not come back. */
-      gone?: boolean;
       movedTo?: string;
       subrequests: number;
-    };
+    }
+  /** The invocation's subrequest budget ran out before the answer: not a failure of the URL. */
+  | { kind: "budget-spent"; subrequests: number };
 
 /** Seconds to wait from a Retry-After header (delta-seconds or HTTP-date), capped at a week. */
 export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
@@ -106,10 +112,10 @@ async function readCapped(response: Response, maxBytes: number, signal: AbortSig
   return body;
 }
 
-function errorMessage(error: unknown, timeoutMs: number): string {
+function thrownFailure(error: unknown, timeoutMs: number): FetchFailure {
   const name = (error as Error)?.name;
-  if (name === "TimeoutError" || name === "AbortError") return `no complete answer within ${Math.round(timeoutMs / 1000)} s`;
-  return `could not connect (${(error as Error)?.message ?? String(error)})`;
+  if (name === "TimeoutError" || name === "AbortError") return { kind: "timeout", detail: `no complete answer within ${Math.round(timeoutMs / 1000)} s` };
+  return { kind: "network", detail: `could not connect (${(error as Error)?.message ?? String(error)})` };
 }
 
 /**
@@ -143,13 +149,12 @@ export async function politeFetch(url: string, options: FetchOptions): Promise<F
         await response.body?.cancel();
         const location = response.headers.get("location");
         const next = location ? URL.parse(location, current)?.href : undefined;
-        if (!next || !/^https?:$/.test(new URL(next).protocol)) {
-          return { kind: "failed", error: `HTTP ${status} redirect without a usable Location`, status, movedTo, subrequests };
-        }
-        if (visited.has(next)) return { kind: "failed", error: `redirect loop at ${next}`, status, movedTo, subrequests };
-        if (hop >= options.maxRedirects) {
-          return { kind: "failed", error: `more than ${options.maxRedirects} redirects`, status, movedTo, subrequests };
-        }
+        const redirectFailure = (detail: string): FetchOutcome => ({ kind: "failed", failure: { kind: "redirect", detail, status }, movedTo, subrequests });
+        if (!next || !/^https?:$/.test(new URL(next).protocol)) return redirectFailure(`HTTP ${status} redirect without a usable Location`);
+        // A downgrade would let anyone on the path rewrite the feed, and a 301 would make it permanent.
+        if (/^https:/i.test(current) && next.startsWith("http:")) return redirectFailure(`HTTP ${status} redirect from https down to ${next} refused`);
+        if (visited.has(next)) return redirectFailure(`redirect loop at ${next}`);
+        if (hop >= options.maxRedirects) return redirectFailure(`more than ${options.maxRedirects} redirects`);
         permanentSoFar &&= status === 301 || status === 308;
         if (permanentSoFar) movedTo = next;
         current = next;
@@ -166,20 +171,25 @@ export async function politeFetch(url: string, options: FetchOptions): Promise<F
       }
       if (status < 200 || status >= 300) {
         await response.body?.cancel();
-        const failed: FetchOutcome = { kind: "failed", error: `HTTP ${status}${response.statusText ? ` ${response.statusText}` : ""}`, status, movedTo, subrequests };
-        if (status === 410) failed.gone = true;
+        const detail = `HTTP ${status}${response.statusText ? ` ${response.statusText}` : ""}`;
         const retryAfter = status === 429 || status === 503 ? parseRetryAfter(response.headers.get("retry-after"), options.now) : undefined;
-        if (retryAfter !== undefined) failed.retryAfter = retryAfter;
-        return failed;
+        return {
+          kind: "failed",
+          failure: { kind: status === 410 ? "gone" : "http", detail, status },
+          movedTo,
+          subrequests,
+          ...(retryAfter !== undefined ? { retryAfter } : {}),
+        };
       }
       const body = await readCapped(response, options.maxBytes, signal);
       if (body === "too-large") {
-        return { kind: "failed", error: `body larger than ${options.maxBytes} bytes`, status, movedTo, subrequests };
+        return { kind: "failed", failure: { kind: "too-large", detail: `body larger than ${options.maxBytes} bytes`, status }, movedTo, subrequests };
       }
       return { kind: "fetched", body, contentType: response.headers.get("content-type"), url: current, movedTo, subrequests, ...validators };
     }
   } catch (error) {
-    return { kind: "failed", error: errorMessage(error, options.timeoutMs), movedTo, subrequests };
+    if (error instanceof BudgetExhausted) return { kind: "budget-spent", subrequests };
+    return { kind: "failed", failure: thrownFailure(error, options.timeoutMs), movedTo, subrequests };
   }
 }
 

@@ -159,21 +159,6 @@ export function byNewest(a: Pick<Item, "published" | "id">, b: Pick<Item, "publi
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
-/** Drops later duplicates: same source and id, or same permalink. Expects newest-first input. */
-export function dedupe(items: Iterable<Item>): Item[] {
-  const ids = new Set<string>();
-  const urls = new Set<string>();
-  const kept: Item[] = [];
-  for (const item of items) {
-    const key = `${item.source}\u0000${item.id}`;
-    if (ids.has(key) || (item.url !== undefined && urls.has(item.url))) continue;
-    ids.add(key);
-    if (item.url !== undefined) urls.add(item.url);
-    kept.push(item);
-  }
-  return kept;
-}
-
 /**
  * Bumped when normalising changes its output for the same input, so that stored items are
  * normalised again rather than reused (the sanitiser's own changes are caught by `policy()`).
@@ -379,11 +364,4 @@ function normaliseEntries(
  */
 export function normalise(feed: ParsedFeed, context: NormaliseContext, limit: number): Item[] {
   return normaliseFeed(feed, context, limit).items;
-}
-
-/** Merges the sources' items into one timeline: newest first, deduplicated, at most `limit`. */
-export function mergeTimeline(lists: Iterable<readonly Item[]>, limit: number): Item[] {
-  const all: Item[] = [];
-  for (const list of lists) all.push(...list);
-  return dedupe(all.sort(byNewest)).slice(0, limit);
 }

@@ -39,6 +39,8 @@ function reasonOf(failure: Pick<Failure, "kind" | "stage" | "status">, t: Messag
       return t.reasonUnreadable;
     case "storage":
       return t.failureStorage;
+    case "unknown":
+      return t.failureUnknown;
   }
 }
 
@@ -52,11 +54,11 @@ function reasonOf(failure: Pick<Failure, "kind" | "stage" | "status">, t: Messag
  */
 export function plainFailure(failure: Failure, t: Messages): string {
   const reason = reasonOf(failure, t);
-  if (failure.kind === "storage") return reason;
+  if (failure.kind === "storage" || failure.kind === "unknown") return reason;
   return fill(failure.stage === "page" ? t.failurePage : t.failureFeed, { reason });
 }
 
-/** The failure of a report entry in words: from its kind, or the generic words for an old record without one. */
+/** The failure of a report entry in words, from its kind. */
 function failureInWords(source: SourceReport, t: Messages): string {
   if (source.error_kind === null) return t.failureUnknown;
   const status = source.http_status ?? undefined;

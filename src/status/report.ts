@@ -60,23 +60,6 @@ export interface StatusReport {
   sources: SourceReport[];
 }
 
-/** A stored status as it may have been written before failures carried their kind. */
-type StoredStatus = SourceStatus & { error?: string; httpStatus?: number };
-
-/**
- * The last failure of a source. A record stored before failures carried their kind has only its
- * message and status: its kind is what the status says (never read back out of the message), its
- * stage is the page when the feed was still to be found.
- */
-function failureOf(source: Source, stored: StoredStatus | undefined): Failure | undefined {
-  if (!stored) return undefined;
-  if (stored.failure) return stored.failure;
-  if (stored.error === undefined || (stored.httpStatus === undefined && !stored.gone)) return undefined;
-  const stage = source.feedOrigin === "discover" && !stored.feed ? "page" : "feed";
-  const kind = stored.gone || stored.httpStatus === 410 ? "gone" : "http";
-  return { kind, stage, detail: stored.error, ...(stored.httpStatus !== undefined ? { status: stored.httpStatus } : {}) };
-}
-
 /**
  * The status of every source, from the timeline (no other KV read). `t` is the language of the
  * verification hints; everything else in the report is data or English detail.
@@ -88,7 +71,7 @@ export function statusReport(
   t: Messages = en,
   now = new Date(),
 ): StatusReport {
-  const storedById = new Map(timeline.sources.map((entry) => [entry.id, entry as StoredStatus]));
+  const storedById = new Map(timeline.sources.map((entry) => [entry.id, entry]));
   const feeds = sourceFeeds(site, timeline);
   const count = site.sources.length;
   const minutes = site.profile.settings.refreshMinutes;
@@ -103,7 +86,7 @@ export function statusReport(
       const turn = nextTurn(index, count, now, minutes, SUBREQUEST_BUDGET).toISOString();
       const fetched = feeds.has(source.id) && !entry?.gone;
       const origin = feedOriginOf(source, entry);
-      const failure = failureOf(source, entry);
+      const failure = entry?.failure;
       return {
         id: source.id,
         service: source.service,
@@ -116,8 +99,8 @@ export function statusReport(
         identity: source.identity,
         last_fetch: entry?.lastFetch ?? null,
         last_success: entry?.lastSuccess ?? null,
-        error: failure?.detail ?? entry?.error ?? null,
-        http_status: failure?.status ?? entry?.httpStatus ?? null,
+        error: failure?.detail ?? null,
+        http_status: failure?.status ?? null,
         error_kind: failure?.kind ?? null,
         error_stage: failure?.stage ?? null,
         warning: entry?.warning ?? null,

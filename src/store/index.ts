@@ -6,7 +6,12 @@
  *   all a reader needs, so a request reads one key. It is written in one put, so a reader never
  *   sees half a refresh.
  *
- * Keys are written only when their content changed (see `sameContent`).
+ * - `lease:refresh`: taken by a refresh a request or the owner started, so that a second one
+ *   stands aside; expires after `LEASE_SECONDS` (the cron never reads or writes it).
+ *
+ * Keys are written only when their content changed (see `sameContent`), and each value is bounded:
+ * a source record to `MAX_RECORD_BYTES`, the timeline to `MAX_TIMELINE_BYTES` (KV refuses values
+ * over 25 MiB, and every isolate parses the timeline).
  */
 import { stableHash } from "../hash.ts";
 import type { Failure, Item, Verification } from "../model.ts";
@@ -14,10 +19,17 @@ import type { Failure, Item, Verification } from "../model.ts";
 /** What m2 remembers about one source between refreshes. */
 export interface SourceRecord {
   id: string;
+  /**
+   * The account URL this record belongs to. Ids follow the order of `accounts`, so after a
+   * reordering an id can name another account: a record whose account differs is not read.
+   */
+  account?: string;
   /** The feed URL this record's validators and items belong to (after discovery or a 301). */
   feed?: string;
   /** The configured or derived feed that a permanent redirect replaced. */
   movedFrom?: string;
+  /** When that permanent redirect was last seen: `movedFrom` is fetched again after a week. */
+  movedAt?: string;
   /** When the feed was found on the account's page, the page it was found on. */
   discoveredFrom?: string;
   /** Discovery read the account's page and found no feed: a plain link until the page is read again. */
@@ -26,10 +38,7 @@ export interface SourceRecord {
   lastModified?: string;
   lastFetch?: string;
   lastSuccess?: string;
-  /** Plain-words reason of the last failure; cleared on success. */
-  error?: string;
-  httpStatus?: number;
-  /** The last failure, as a kind; cleared on success. */
+  /** The last failure, as a kind (cleared on success). */
   failure?: Failure;
   /** Consecutive failures, for exponential backoff. */
   failures: number;
@@ -46,12 +55,76 @@ export interface SourceRecord {
   older?: Record<string, string>;
 }
 
+/**
+ * A record with its fields in one order, undefined ones left out: every step builds its record
+ * through this, so that two records with the same content have the same JSON (`sameContent`).
+ */
+export function sourceRecord(fields: SourceRecord): SourceRecord {
+  return dropUndefined({
+    id: fields.id,
+    account: fields.account,
+    feed: fields.feed,
+    movedFrom: fields.movedFrom,
+    movedAt: fields.movedAt,
+    discoveredFrom: fields.discoveredFrom,
+    noFeedOn: fields.noFeedOn,
+    etag: fields.etag,
+    lastModified: fields.lastModified,
+    lastFetch: fields.lastFetch,
+    lastSuccess: fields.lastSuccess,
+    failure: fields.failure,
+    failures: fields.failures,
+    nextAttempt: fields.nextAttempt,
+    gone: fields.gone,
+    warning: fields.warning,
+    items: fields.items,
+    fingerprints: fields.fingerprints,
+    older: fields.older,
+  });
+}
+
+function dropUndefined<T extends object>(value: T): T {
+  for (const key of Object.keys(value) as (keyof T)[]) if (value[key] === undefined) delete value[key];
+  return value;
+}
+
 /** A source's health as shown on /status, without its items. */
 export type SourceStatus = Omit<SourceRecord, "items" | "etag" | "lastModified" | "fingerprints" | "older"> & {
   itemCount: number;
   /** Hash of the record's content: the timeline is rebuilt when any differs. */
   revision: string;
 };
+
+/** How records and statuses were stored before `failure` (a plain-words `error` and `httpStatus`). */
+interface LegacyFailureFields {
+  error?: string;
+  httpStatus?: number;
+}
+
+/**
+ * The `failure` of a record or status stored before failures had kinds. The kind is read from the
+ * structured fields only (410 → gone, a status → http), never out of the words; without a status
+ * it is `unreadable`, and the next fetch of the source replaces it with the real one.
+ */
+function legacyFailure(stored: LegacyFailureFields & { gone?: boolean; feed?: string }): Failure | undefined {
+  if (stored.error === undefined) return undefined;
+  // The kind is what the old fields say, never what the message says; without a feed the failure
+  // was the account page's (discovery).
+  const kind = stored.gone || stored.httpStatus === 410 ? "gone" : stored.httpStatus !== undefined ? "http" : "unknown";
+  return { kind, stage: stored.feed === undefined ? "page" : "feed", detail: stored.error, ...(stored.httpStatus !== undefined ? { status: stored.httpStatus } : {}) };
+}
+
+/** A record as read from KV, old layouts included, in today's shape. */
+export function recordFromStored(stored: SourceRecord & LegacyFailureFields): SourceRecord {
+  const { error: _error, httpStatus: _httpStatus, ...rest } = stored;
+  return sourceRecord({ ...rest, failure: stored.failure ?? legacyFailure(stored) });
+}
+
+function statusFromStored(stored: SourceStatus & LegacyFailureFields): SourceStatus {
+  if (stored.error === undefined && stored.httpStatus === undefined) return stored;
+  const { error: _error, httpStatus: _httpStatus, ...rest } = stored;
+  return { ...rest, failure: stored.failure ?? legacyFailure(stored) };
+}
 
 export interface Timeline {
   /** Hash of items and statuses: the seed of every ETag. */
@@ -70,27 +143,117 @@ export interface Timeline {
 }
 
 const TIMELINE_KEY = "timeline";
+const LEASE_KEY = "lease:refresh";
 const sourceKey = (id: string) => `source:${id}`;
+
+/** A source record's JSON is kept under 1 MiB: the oldest items go first (`boundRecord`). */
+export const MAX_RECORD_BYTES = 1_048_576;
+/** The timeline's JSON is kept under 2 MiB: the oldest items go first (`boundTimeline`). */
+export const MAX_TIMELINE_BYTES = 2_097_152;
+/** How long a refresh lease holds: KV's shortest expiration, and longer than a request-triggered run lasts. */
+export const LEASE_SECONDS = 60;
 
 /** The stored timeline as its JSON text, for a reader that keeps the last one it parsed. */
 export async function readTimelineText(kv: KVNamespace): Promise<string | null> {
   return kv.get(TIMELINE_KEY, "text");
 }
 
-export async function readTimeline(kv: KVNamespace): Promise<Timeline | null> {
-  return kv.get<Timeline>(TIMELINE_KEY, "json");
+/** Parses the timeline key's text; statuses stored in an older layout are read in today's shape. */
+export function parseTimeline(text: string): Timeline {
+  return timelineFromStored(JSON.parse(text) as Timeline);
 }
 
+function timelineFromStored(stored: Timeline): Timeline {
+  if (!stored.sources.some((status) => "error" in status || "httpStatus" in status)) return stored;
+  return { ...stored, sources: stored.sources.map(statusFromStored) };
+}
+
+export async function readTimeline(kv: KVNamespace): Promise<Timeline | null> {
+  const stored = await kv.get<Timeline>(TIMELINE_KEY, "json");
+  return stored && timelineFromStored(stored);
+}
+
+/** Writes the timeline (already bounded by `boundTimeline`). */
 export async function writeTimeline(kv: KVNamespace, timeline: Timeline): Promise<void> {
   await kv.put(TIMELINE_KEY, JSON.stringify(timeline));
 }
 
 export async function readSource(kv: KVNamespace, id: string): Promise<SourceRecord | null> {
-  return kv.get<SourceRecord>(sourceKey(id), "json");
+  const stored = await kv.get<SourceRecord & LegacyFailureFields>(sourceKey(id), "json");
+  return stored && recordFromStored(stored);
 }
 
-export async function writeSource(kv: KVNamespace, record: SourceRecord): Promise<void> {
-  await kv.put(sourceKey(record.id), JSON.stringify(record));
+/**
+ * Writes a source's record (already bounded by `boundRecord`). A put KV refuses is that source's
+ * `storage` failure, given back rather than thrown: the other sources and the timeline are still written.
+ */
+export async function writeSource(kv: KVNamespace, record: SourceRecord): Promise<{ ok: true } | { ok: false; failure: Failure }> {
+  try {
+    await kv.put(sourceKey(record.id), JSON.stringify(record));
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, failure: { kind: "storage", stage: "feed", detail: `the record could not be stored (${error instanceof Error ? error.message : String(error)})` } };
+  }
+}
+
+const encoder = new TextEncoder();
+/** True when `text` takes at most `max` bytes as UTF-8 (a string of n UTF-16 units takes at most 3n: most are not encoded). */
+function fits(text: string, max: number): boolean {
+  return text.length * 3 <= max || encoder.encode(text).byteLength <= max;
+}
+
+/** The items that fit in `room` bytes, newest first: each item's JSON and a comma. */
+function itemsWithin(items: readonly Item[], room: number, extra: (item: Item) => number = () => 0): Item[] {
+  const kept: Item[] = [];
+  let used = 0;
+  for (const item of items) {
+    used += encoder.encode(JSON.stringify(item)).byteLength + 1 + extra(item);
+    if (used > room) break;
+    kept.push(item);
+  }
+  return kept;
+}
+
+/**
+ * The record as it can be stored: at most `MAX_RECORD_BYTES` of JSON. Over it, the older entries'
+ * fingerprints go first (they only save a parse), then the oldest items, and the warning says so.
+ */
+export function boundRecord(record: SourceRecord): SourceRecord {
+  if (fits(JSON.stringify(record), MAX_RECORD_BYTES)) return record;
+  const withoutOlder = sourceRecord({ ...record, older: undefined });
+  if (fits(JSON.stringify(withoutOlder), MAX_RECORD_BYTES)) return withoutOlder;
+  const note = (dropped: number) => `the items were larger than ${MAX_RECORD_BYTES} bytes: the ${dropped} oldest are not kept`;
+  const frame = encoder.encode(JSON.stringify({ ...withoutOlder, items: [], fingerprints: {}, warning: `${record.warning ?? ""}; ${note(record.items.length)}` })).byteLength;
+  const fingerprintOf = (item: Item) => record.fingerprints?.[item.id];
+  const fingerprintBytes = (item: Item) => (fingerprintOf(item) ? encoder.encode(JSON.stringify({ [item.id]: fingerprintOf(item) })).byteLength : 0);
+  const items = itemsWithin(record.items, MAX_RECORD_BYTES - frame, fingerprintBytes);
+  const fingerprints = record.fingerprints && Object.fromEntries(items.flatMap((item) => (fingerprintOf(item) ? [[item.id, fingerprintOf(item)!]] : [])));
+  const dropped = record.items.length - items.length;
+  return sourceRecord({ ...withoutOlder, items, fingerprints, warning: record.warning ? `${record.warning}; ${note(dropped)}` : note(dropped) });
+}
+
+/** The timeline as it can be stored: at most `MAX_TIMELINE_BYTES` of JSON, its oldest items left out. */
+export function boundTimeline(timeline: Timeline): Timeline {
+  if (fits(JSON.stringify(timeline), MAX_TIMELINE_BYTES)) return timeline;
+  const frame = encoder.encode(JSON.stringify({ ...timeline, items: [] })).byteLength;
+  return { ...timeline, items: itemsWithin(timeline.items, MAX_TIMELINE_BYTES - frame) };
+}
+
+/**
+ * Takes the refresh lease unless another refresh holds it. KV has no compare-and-set: two runs
+ * that start within KV's propagation delay can both take it, so it only coalesces the common case
+ * (the timeline merge in the refresh keeps what both wrote). Costs a read, and a write when taken.
+ */
+export async function takeLease(kv: KVNamespace, holder: string): Promise<boolean> {
+  const held = await kv.get(LEASE_KEY, "text");
+  // The expiry is in the value too: KV may serve an expired key for a while.
+  if (held && Number(held.split(" ")[0]) > Date.now()) return false;
+  await kv.put(LEASE_KEY, `${Date.now() + LEASE_SECONDS * 1000} ${holder}`, { expirationTtl: LEASE_SECONDS });
+  return true;
+}
+
+export async function releaseLease(kv: KVNamespace): Promise<void> {
+  await kv.delete(LEASE_KEY);
 }
 
 /** The inbound verification of every identity account, written only when a verdict changed. */
@@ -118,7 +281,8 @@ export function contentHash(value: unknown): string {
   return stableHash(contentJson(value));
 }
 
+/** The record's status for the timeline: the record without its items, validators and fingerprints. */
 export function statusOf(record: SourceRecord): SourceStatus {
-  const { items, etag: _etag, lastModified: _lastModified, fingerprints: _fingerprints, older: _older, ...rest } = record;
+  const { items, etag: _etag, lastModified: _lastModified, fingerprints: _fingerprints, older: _older, ...rest } = sourceRecord(record);
   return { ...rest, itemCount: items.length, revision: contentHash(record) };
 }

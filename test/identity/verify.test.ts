@@ -111,7 +111,9 @@ describe("inbound verification", () => {
       const ctx = createExecutionContext();
       await worker.scheduled({ cron: "*/30 * * * *", scheduledTime: NOT_IN_SLOT.getTime(), noRetry() {} } as ScheduledController, counted as unknown as Env, ctx);
       await waitOnExecutionContext(ctx);
-      expect(keys.filter((key) => key === "timeline"), `run ${run}`).toEqual(["timeline"]);
+      // One read shared by the verdicts and the refresh; a run that writes the timeline (the first)
+      // reads it once more just before, to merge what another run may have written meanwhile.
+      expect(keys.filter((key) => key === "timeline"), `run ${run}`).toEqual(run === 0 ? ["timeline", "timeline"] : ["timeline"]);
       expect(keys.filter((key) => key !== "timeline"), `run ${run}`).toEqual(siteOf(profile).sources.map((source) => `source:${source.id}`));
     }
     // The first run verified (never verified) and stored the verdicts with the timeline.

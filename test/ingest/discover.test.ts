@@ -109,7 +109,7 @@ describe("discovery in a refresh run", () => {
     const { profile, sources } = siteFor([{ url: "https://blog.camille.example/" }]);
     const net = fakeNet({ "https://blog.camille.example/": html("oops", 503) });
     const first = await refresh(env.M2_KV, profile, sources, { fetcher: net.fetcher, now: NOW });
-    expect(first.sources[0]).toMatchObject({ outcome: "failed", error: "could not read the page to find its feed (HTTP 503)" });
+    expect(first.sources[0]).toMatchObject({ outcome: "failed", failure: { kind: "http", stage: "page", detail: "could not read the page to find its feed (HTTP 503)", status: 503 } });
     const record = await readSource(env.M2_KV, sources[0]!.id);
     expect(record?.failures).toBe(1);
     expect(record?.nextAttempt).toBe(later(30 * 60).toISOString());
@@ -120,7 +120,7 @@ describe("discovery in a refresh run", () => {
     net.set("https://blog.camille.example/feed/", feedResponse(FIXTURES.wordpress, FEED_TYPES.rss));
     const third = await refresh(env.M2_KV, profile, sources, { fetcher: net.fetcher, now: later(31 * 60) });
     expect(third.sources[0]).toMatchObject({ outcome: "updated", items: 2 });
-    expect((await readSource(env.M2_KV, sources[0]!.id))?.error).toBeUndefined();
+    expect((await readSource(env.M2_KV, sources[0]!.id))?.failure).toBeUndefined();
   });
 
   it("counts page fetches against the run's subrequest budget", async () => {

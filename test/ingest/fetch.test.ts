@@ -42,15 +42,15 @@ describe("politeFetch", () => {
 
   it("stops after five redirects and at a loop", async () => {
     const chain = fakeNet(Object.fromEntries(Array.from({ length: 7 }, (_, i) => [`https://a.example/${i}`, redirect(302, `/${i + 1}`)])));
-    expect(await politeFetch("https://a.example/0", options(chain))).toMatchObject({ kind: "failed", error: "more than 5 redirects", subrequests: 6 });
+    expect(await politeFetch("https://a.example/0", options(chain))).toMatchObject({ kind: "failed", failure: { kind: "redirect", detail: "more than 5 redirects" }, subrequests: 6 });
     const loop = fakeNet({ "https://a.example/x": redirect(302, "/y"), "https://a.example/y": redirect(302, "/x") });
-    expect(await politeFetch("https://a.example/x", options(loop))).toMatchObject({ kind: "failed", error: "redirect loop at https://a.example/x" });
+    expect(await politeFetch("https://a.example/x", options(loop))).toMatchObject({ kind: "failed", failure: { kind: "redirect", detail: "redirect loop at https://a.example/x" } });
   });
 
   it("refuses bodies over the cap, declared or streamed", async () => {
     const big = "x".repeat(2000);
     const declared = fakeNet({ "https://a.example/f": new Response(big, { headers: { "Content-Length": "2000" } }) });
-    expect(await politeFetch("https://a.example/f", options(declared))).toMatchObject({ kind: "failed", error: "body larger than 1000 bytes" });
+    expect(await politeFetch("https://a.example/f", options(declared))).toMatchObject({ kind: "failed", failure: { kind: "too-large", detail: "body larger than 1000 bytes" } });
     const streamed = fakeNet({
       "https://a.example/f": () =>
         new Response(
@@ -62,7 +62,7 @@ describe("politeFetch", () => {
           }),
         ),
     });
-    expect(await politeFetch("https://a.example/f", options(streamed))).toMatchObject({ kind: "failed", error: "body larger than 1000 bytes" });
+    expect(await politeFetch("https://a.example/f", options(streamed))).toMatchObject({ kind: "failed", failure: { kind: "too-large", detail: "body larger than 1000 bytes" } });
   });
 
   it("turns HTTP errors into outcomes with Retry-After and gone", async () => {
@@ -70,8 +70,8 @@ describe("politeFetch", () => {
       "https://a.example/429": new Response("slow down", { status: 429, headers: { "Retry-After": "120" } }),
       "https://a.example/410": new Response("gone", { status: 410 }),
     });
-    expect(await politeFetch("https://a.example/429", options(net))).toMatchObject({ kind: "failed", status: 429, retryAfter: 120 });
-    expect(await politeFetch("https://a.example/410", options(net))).toMatchObject({ kind: "failed", status: 410, gone: true });
+    expect(await politeFetch("https://a.example/429", options(net))).toMatchObject({ kind: "failed", failure: { kind: "http", status: 429 }, retryAfter: 120 });
+    expect(await politeFetch("https://a.example/410", options(net))).toMatchObject({ kind: "failed", failure: { kind: "gone", status: 410 } });
   });
 
   it("parses Retry-After as seconds or an HTTP date", () => {

@@ -1,6 +1,7 @@
 /** Normalise, sanitise and merge: what every Item promises. */
 import { describe, expect, it } from "vitest";
-import { mergeTimeline, normalise } from "../../src/ingest/normalise.ts";
+import { mergeTimeline } from "../../src/ingest/merge.ts";
+import { normalise } from "../../src/ingest/normalise.ts";
 import { parseFeed } from "../../src/ingest/parse.ts";
 import { htmlToText, sanitise, sanitisedText, truncate } from "../../src/ingest/sanitise.ts";
 import vectorsText from "../fixtures/hostile/xss-vectors.txt?raw";

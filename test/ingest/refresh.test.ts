@@ -18,7 +18,8 @@ describe("refresh", () => {
     const profile = profileOf(input);
     const sources = resolveSources(profile);
     const first = await refresh(env.M2_KV, profile, sources, { fetcher: net.fetcher, now: new Date("2026-11-28T12:00:00Z") });
-    expect(first).toMatchObject({ subrequests: 3, kvReads: 4, kvWrites: 4, timelineWritten: true });
+    // Reads: the timeline, 3 records, and the timeline again just before it is written (another run may have written it).
+    expect(first).toMatchObject({ subrequests: 3, kvReads: 5, kvWrites: 4, timelineWritten: true });
     const second = await refresh(env.M2_KV, profile, sources, { fetcher: net.fetcher, now: new Date("2026-11-28T12:30:00Z") });
     expect(second).toMatchObject({ subrequests: 3, kvReads: 4, kvWrites: 0, timelineWritten: false });
     expect(second.sources.map((source) => source.outcome)).toEqual(["unchanged", "unchanged", "unchanged"]);
@@ -42,11 +43,11 @@ describe("refresh", () => {
     await refresh(env.M2_KV, profile, sources, { fetcher: net.fetcher, now: new Date("2026-11-28T12:00:00Z") });
     net.set("https://mastodon.social/@camille.rss", new Response("oops", { status: 503 }));
     const run = await refresh(env.M2_KV, profile, sources, { fetcher: net.fetcher, now: new Date("2026-11-28T12:30:00Z") });
-    expect(run.sources[0]).toEqual({ id: "mastodon", outcome: "failed", items: 3, error: "HTTP 503" });
+    expect(run.sources[0]).toEqual({ id: "mastodon", outcome: "failed", items: 3, failure: { kind: "http", stage: "feed", detail: "HTTP 503", status: 503 } });
     const timeline = await readTimeline(env.M2_KV);
     expect(timeline!.items.filter((item) => item.source === "mastodon")).toHaveLength(3);
     const status = timeline!.sources.find((source) => source.id === "mastodon")!;
-    expect(status).toMatchObject({ failures: 1, nextAttempt: "2026-11-28T13:00:00.000Z", error: "HTTP 503" });
+    expect(status).toMatchObject({ failures: 1, nextAttempt: "2026-11-28T13:00:00.000Z", failure: { kind: "http", stage: "feed", detail: "HTTP 503", status: 503 } });
     // Not due again before the backoff ends: no request is made.
     const before = net.requests.length;
     await refresh(env.M2_KV, profile, sources, { fetcher: net.fetcher, now: new Date("2026-11-28T12:45:00Z") });

@@ -59,7 +59,7 @@ function failingHome() {
   const site = siteWith(FAILURES.map((_, n) => ({ url: `https://site${n}.test/`, label: `Site ${n}`, feed: `https://site${n}.test/feed.xml` })));
   const timeline = timelineOf(
     FAILURES.map((failure, n) =>
-      stored(site.sources[n]!.id, { failure, error: failure.detail, failures: 2, lastSuccess: undefined, ...(failure.status ? { httpStatus: failure.status } : {}), ...(failure.kind === "gone" ? { gone: true } : {}) }),
+      stored(site.sources[n]!.id, { failure, failures: 2, lastSuccess: undefined, ...(failure.kind === "gone" ? { gone: true } : {}) }),
     ),
   );
   return { site, timeline };

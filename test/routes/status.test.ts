@@ -82,12 +82,12 @@ describe("/status in French, as a new user reads it", () => {
     const legacy = [
       { id: "github", feed: "https://github.com/lea.atom", error: "HTTP 403 Forbidden", httpStatus: 403, ...base },
       { id: "mastodon", feed: "https://mastodon.social/@lea.rss", error: "timed out after 10 s", ...base },
-    ] as SourceStatus[];
+    ] as unknown as SourceStatus[];
     await writeTimeline(env.M2_KV, { version: "legacy", builtAt: now, checkedAt: now, items: [], sources: legacy });
     const json = (await (await request(worker, "/status.json")).json()) as StatusJson;
     const byId = Object.fromEntries(json.sources.map((source) => [source.id, source]));
     expect(byId.github).toMatchObject({ error: "HTTP 403 Forbidden", http_status: 403, error_kind: "http", error_stage: "feed" });
-    expect(byId.mastodon).toMatchObject({ error: "timed out after 10 s", http_status: null, error_kind: null, error_stage: null });
+    expect(byId.mastodon).toMatchObject({ error: "timed out after 10 s", http_status: null, error_kind: "unknown", error_stage: "feed" });
     const text = visibleText(await (await request(worker, "/status")).text());
     expect(text).toContain("m2 n'a pas pu lire le flux : le service en refuse l'accès (HTTP 403).");
     // No kind and no status: the generic words, not a guess read out of "timed out".

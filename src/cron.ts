@@ -1,0 +1,49 @@
+/**
+ * @module The cron's run: inbound rel=me verification when it is due, on its own share of the 50
+ * subrequests, then the refresh of the feeds with what is left; a verdict that changed goes into
+ * the refresh's one put of the timeline (where requests read it), not into a key of its own.
+ * Never throws: what failed is logged, and the feeds refresh whatever happened to verification.
+ */
+import { NO_VERIFICATION, type IdentityState } from "./identity/schedule.ts";
+import { SUBREQUEST_BUDGET, type RefreshOptions, type RefreshSummary } from "./ingest/refresh.ts";
+
+export interface CronRun {
+  kv: KVNamespace;
+  /** `ScheduledController.scheduledTime`. */
+  scheduledTime: number;
+  verification: Pick<IdentityState, "plan">;
+  /** Runs the refresh (the Worker's refresher, so that its isolate reads the new timeline afresh). */
+  refresh: (options: RefreshOptions) => Promise<RefreshSummary>;
+  /** What tests inject: the clock, the fetch (verification's too), a smaller feeds' budget. */
+  injected?: RefreshOptions;
+}
+
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * @example
+ * ctx.waitUntil(runCron({ kv: env.M2_KV, scheduledTime: controller.scheduledTime, verification, refresh: (run) => refresher.run(env.M2_KV, run) }));
+ */
+export async function runCron(cron: CronRun): Promise<void> {
+  const plan = await cron.verification.plan(cron.kv, cron.injected?.now ?? new Date(cron.scheduledTime));
+  const checked = await plan.run(cron.injected?.fetcher).catch((error: unknown) => {
+    // The feeds refresh whatever happened to verification; the verdicts wait for the next run.
+    console.error("verification failed:", message(error));
+    return NO_VERIFICATION;
+  });
+  if (checked.reason) {
+    console.log(`verification (${checked.reason}): ${checked.checked.length} accounts, ${checked.subrequests} subrequests, ${checked.changed ? "verdicts changed" : "no change"}`);
+  }
+  try {
+    const summary = await cron.refresh({
+      budget: Math.min(cron.injected?.budget ?? SUBREQUEST_BUDGET, SUBREQUEST_BUDGET - plan.budget),
+      lease: false,
+      ...(plan.stored !== undefined ? { timeline: plan.stored } : {}),
+      ...(checked.record ? { identity: checked.record } : {}),
+    });
+    const failed = summary.sources.filter((source) => source.outcome === "failed");
+    console.log(`refresh: ${summary.sources.length} sources, ${failed.length} failed, ${summary.subrequests} subrequests, ${summary.kvWrites} KV writes`);
+  } catch (error) {
+    console.error("refresh failed:", message(error));
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * @module One source's turn in a refresh run, in named steps: find its feed on the account page
+ * when it has none (discover), fetch the feed within the budget (fetch), and turn the answer into
+ * the source's next record (read). Never throws: every failure is in the record it gives back.
+ */
+import type { Profile } from "../../config/index.ts";
+import type { Source } from "../../model.ts";
+import { boundRecord, type SourceRecord } from "../../store/index.ts";
+import type { SubrequestBudget } from "../budget.ts";
+import { decodeFeed } from "../decode.ts";
+import { discoverFeed } from "../discover.ts";
+import { FEED_ACCEPT, politeFetch, type FetchOutcome } from "../fetch.ts";
+import { mergeTimeline } from "../merge.ts";
+import { readFeed } from "../normalise.ts";
+import { FeedError } from "../parse.ts";
+import { feedToFetch, isDue } from "./plan.ts";
+import {
+  afterFeedFailure,
+  afterFeedFound,
+  afterNotModified,
+  afterPageFailure,
+  afterPageWithoutFeed,
+  afterRead,
+  afterUnreadableFeed,
+  emptyRecord,
+  untouched,
+  type SourceResult,
+} from "./records.ts";
+
+const MAX_REDIRECTS = 5;
+
+/** What every source's turn in one run shares. */
+export interface RunContext {
+  profile: Profile;
+  now: Date;
+  force: boolean;
+  budget: SubrequestBudget;
+  userAgent: string;
+  /** `Date.now()` after which no fetch starts, and before which every fetch ends (request-triggered runs). */
+  deadline?: number;
+}
+
+/** The timeout a fetch starting now gets: the profile's, cut to what is left before the run's deadline (≤ 0: none left). */
+function timeoutMs(run: RunContext): number {
+  const configured = run.profile.settings.fetchTimeoutSeconds * 1000;
+  return run.deadline === undefined ? configured : Math.min(configured, run.deadline - Date.now());
+}
+
+/** No subrequest or no time left for another fetch: the source waits for the next run. */
+function mustWait(run: RunContext): boolean {
+  return !run.budget.left || timeoutMs(run) <= 0;
+}
+
+/** Reads the account page for its feed; the answer is remembered in the source's record. */
+async function discover(current: SourceRecord, source: Source, run: RunContext): Promise<{ result: SourceResult; feed?: string }> {
+  const outcome = await discoverFeed(source.url, { userAgent: run.userAgent, timeoutMs: timeoutMs(run), fetcher: run.budget.fetch, maxRedirects: MAX_REDIRECTS });
+  switch (outcome.kind) {
+    case "budget-spent":
+      return { result: untouched(current, "deferred") };
+    case "failed":
+      return { result: afterPageFailure(current, outcome.failure, outcome.retryAfter, run.now, run.profile.settings.refreshMinutes) };
+    case "none":
+      return { result: afterPageWithoutFeed(current, outcome.page, run.now) };
+    case "found":
+      return { result: afterFeedFound(current, outcome.feed, outcome.page, run.now), feed: outcome.feed };
+  }
+}
+
+/** Fetches the feed, conditionally when the stored validators belong to this URL. */
+function fetchFeed(feedUrl: string, stored: SourceRecord | null, run: RunContext): Promise<FetchOutcome> {
+  return politeFetch(feedUrl, {
+    userAgent: run.userAgent,
+    accept: FEED_ACCEPT,
+    timeoutMs: timeoutMs(run),
+    maxBytes: run.profile.settings.maxFeedBytes,
+    maxRedirects: MAX_REDIRECTS,
+    validators: stored?.feed === feedUrl ? { etag: stored.etag, lastModified: stored.lastModified } : undefined,
+    fetcher: run.budget.fetch,
+    now: run.now.getTime(),
+  });
+}
+
+/** Turns a fetched body into the source's next record: its new entries read, merged with its history, bounded in size. */
+async function read(current: SourceRecord, source: Source, feedUrl: string, outcome: Extract<FetchOutcome, { kind: "fetched" }>, run: RunContext): Promise<SourceResult> {
+  const { itemsPerSource, refreshMinutes } = run.profile.settings;
+  let feed: Awaited<ReturnType<typeof readFeed>>;
+  try {
+    const context = {
+      source,
+      feedUrl: outcome.url,
+      now: run.now,
+      previous: new Map(current.items.map((item) => [item.id, item])),
+      ...(current.fingerprints ? { fingerprints: current.fingerprints } : {}),
+      ...(current.older ? { older: current.older } : {}),
+    };
+    feed = await readFeed(decodeFeed(outcome.body, outcome.contentType), context, itemsPerSource);
+  } catch (error) {
+    const failure = error instanceof FeedError ? { kind: error.kind, detail: error.message } : { kind: "unreadable" as const, detail: `could not be read (${(error as Error).message})` };
+    return afterUnreadableFeed(current, source, feedUrl, outcome, failure, run.now, refreshMinutes);
+  }
+  // The feed shows a window of recent posts; older ones stay as history, up to the cap.
+  const items = mergeTimeline([feed.items, current.items], itemsPerSource);
+  const result = afterRead(current, source, feedUrl, outcome, { ...feed, items, empty: feed.items.length === 0 }, run.now);
+  return result.outcome === "updated" ? { ...result, record: boundRecord(result.record) } : result;
+}
+
+/**
+ * One source's turn: discover (when its feed is unknown), then fetch and read, as far as the
+ * budget, the backoff and the run's deadline allow.
+ */
+export async function refreshSource(source: Source, stored: SourceRecord | null, run: RunContext): Promise<SourceResult> {
+  let current = stored ?? emptyRecord(source);
+  let feedUrl = feedToFetch(source, stored, run.now);
+  if (!feedUrl && source.feedOrigin === "discover") {
+    if (!isDue(stored, run.now, run.force)) return untouched(current, stored?.noFeedOn ? "link-only" : "skipped");
+    if (mustWait(run)) return untouched(current, "deferred");
+    const found = await discover(current, source, run);
+    if (!found.feed) return found.result;
+    // Found: fetched in the same run when the budget allows, else next run (the find is kept).
+    current = found.result.record;
+    feedUrl = found.feed;
+    if (mustWait(run)) return untouched(current, "deferred");
+  }
+  if (!feedUrl) return untouched(current, "link-only");
+  if (stored?.gone && feedUrl === stored.feed) return untouched(current, "gone");
+  if (!isDue(stored?.feed === feedUrl ? stored : null, run.now, run.force)) return untouched(current, "skipped");
+  if (mustWait(run)) return untouched(current, "deferred");
+  const outcome = await fetchFeed(feedUrl, stored, run);
+  const { refreshMinutes } = run.profile.settings;
+  switch (outcome.kind) {
+    case "budget-spent":
+      return untouched(current, "deferred");
+    case "failed":
+      return afterFeedFailure(current, source, feedUrl, outcome, run.now, refreshMinutes);
+    case "not-modified":
+      return afterNotModified(current, source, feedUrl, outcome, run.now);
+    case "fetched":
+      return read(current, source, feedUrl, outcome, run);
+  }
+}
