@@ -6,7 +6,7 @@
  */
 import { DomUtils, ElementType, parseDocument } from "htmlparser2";
 import type { Element } from "domhandler";
-import type { ParsedFeed, RawItem } from "./parse.ts";
+import type { ParsedFeed, RawItem } from "./feed.ts";
 
 const FEED_ROOTS = new Set(["rss", "rdf", "feed", "channel"]);
 

@@ -3,7 +3,8 @@
  * content, plain summaries, sane dates. Pure: the clock and earlier items come in as arguments.
  */
 import type { Item, Source } from "../model.ts";
-import { parseFeed, type ParsedFeed, type RawItem } from "./parse.ts";
+import type { ParsedFeed, RawItem } from "./feed.ts";
+import { parseFeed } from "./parse.ts";
 import { StableHasher, stableHash } from "../hash.ts";
 import { absoluteUrl, htmlToText, sanitise, sanitisedText, truncate } from "./sanitise.ts";
 
