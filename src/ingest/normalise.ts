@@ -155,12 +155,14 @@ function normaliseItem(candidate: Candidate & { raw: RawItem }, base: string, fe
   const updatedGiven = isoDate(raw.updated);
   const updated = updatedGiven && updatedGiven > published && updatedGiven <= nowIso ? updatedGiven : undefined;
 
-  const author = raw.author ? truncate(htmlToText(cutChars(raw.author, MAX_HTML_INPUT_CHARS)), MAX_AUTHOR_CHARS) : undefined;
+  // Summaries, names and tags are text too, shown by readers that may take them for HTML (an RSS
+  // description always is): what in them could open a tag is made plain characters.
+  const author = raw.author ? neutralise(truncate(htmlToText(cutChars(raw.author, MAX_HTML_INPUT_CHARS)), MAX_AUTHOR_CHARS)) : undefined;
   const authorUrl = keptUrl(raw.authorUrl, base);
   const enclosureUrl = keptUrl(raw.enclosure?.url, base);
   const tags = (raw.tags ?? [])
     .slice(0, MAX_TAGS * 4)
-    .map((tag) => truncate(htmlToText(cutChars(tag, MAX_HTML_INPUT_CHARS)), MAX_TAG_CHARS))
+    .map((tag) => neutralise(truncate(htmlToText(cutChars(tag, MAX_HTML_INPUT_CHARS)), MAX_TAG_CHARS)))
     .filter((tag) => tag !== "")
     .slice(0, MAX_TAGS);
 
@@ -170,7 +172,7 @@ function normaliseItem(candidate: Candidate & { raw: RawItem }, base: string, fe
     title: givenTitle || generatedTitle || source.label,
     titleGenerated: givenTitle === "",
     content_html,
-    summary: truncate(summarySource, MAX_SUMMARY_CHARS),
+    summary: neutralise(truncate(summarySource, MAX_SUMMARY_CHARS)),
     published,
   };
   if (link) item.url = link;

@@ -4,7 +4,8 @@
  * double-escaped titles are common: a title whose text still looks like a tag after decoding is
  * a live `<a href="javascript:…">` there. Every XSS vector goes in as a title escaped once and
  * twice (RSS, Atom `type="html"`, JSON Feed); no title that comes out of normalising, nor out of
- * any output that carries titles, holds anything a reader could read as a tag.
+ * any output that carries titles, holds anything a reader could read as a tag; nor does a
+ * summary (an RSS description is HTML to every reader).
  */
 import { describe, expect, it } from "vitest";
 import { parse } from "parse5";
@@ -113,10 +114,15 @@ describe("every XSS vector as a title", () => {
     // The XML text of each <title>, as a reader gets it after XML decoding: what feedparser sniffs.
     const rss = xmlElements(await (await request(worker, "/feed.xml?limit=500")).text());
     check("RSS", rss.filter((element) => element.name === "title").map((element) => element.text), 400);
+    // An RSS description is HTML to every reader: the summary m2 writes there is text, so it too
+    // must hold nothing that reads as a tag once XML-decoded. Names and categories likewise.
+    check("RSS description", rss.filter((element) => element.name === "description").map((element) => element.text), 200);
+    check("RSS author, category", rss.filter((element) => ["dc:creator", "category"].includes(element.name)).map((element) => element.text), 0);
     const atom = xmlElements(await (await request(worker, "/atom.xml?limit=500")).text());
     check("Atom", atom.filter((element) => element.name === "title").map((element) => element.text), 400);
-    const json = (await (await request(worker, "/feed.json?limit=500")).json()) as { items: { title?: string }[] };
+    const json = (await (await request(worker, "/feed.json?limit=500")).json()) as { items: { title?: string; summary?: string }[] };
     check("JSON Feed", json.items.flatMap((item) => (item.title === undefined ? [] : [item.title])), 300);
+    check("JSON Feed summary", json.items.flatMap((item) => (item.summary === undefined ? [] : [item.summary])), 200);
 
     const page = parse(await (await request(worker, "/?limit=200")).text());
     // The cards' titles (an untitled post's excerpt is its text, not a title).
