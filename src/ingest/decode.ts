@@ -52,10 +52,36 @@ export function repairXml(text: string): string {
   // Most feeds have no bare `&` at all (inside CDATA or out): nothing to repair, no copy made.
   if (!BARE_AMPERSAND_ANYWHERE.test(body)) return body;
   // CDATA sections and comments are literal: only the text between them is repaired.
-  return body
-    .split(/(<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->)/)
-    .map((part, index) => (index % 2 === 1 ? part : part.replace(BARE_AMPERSAND, "&amp;")))
-    .join("");
+  const parts: string[] = [];
+  let from = 0;
+  for (const [start, end] of literalSections(body)) {
+    parts.push(body.slice(from, start).replace(BARE_AMPERSAND, "&amp;"), body.slice(start, end));
+    from = end;
+  }
+  parts.push(body.slice(from).replace(BARE_AMPERSAND, "&amp;"));
+  return parts.join("");
+}
+
+/**
+ * `[start, end)` of each CDATA section and comment, left to right, as `<!\[CDATA\[[\s\S]*?\]\]>` and
+ * `<!--[\s\S]*?-->` would find them, with indexOf only: those patterns rescan the rest of the text
+ * from every opening that is never closed (40 000 `<!--` took seconds). An opening is closed when
+ * the last closer of the text lies after it; once one is not, none after it is.
+ */
+function* literalSections(text: string): Generator<[number, number]> {
+  const kinds = [
+    { open: "<![CDATA[", close: "]]>", next: text.indexOf("<![CDATA["), last: text.lastIndexOf("]]>") },
+    { open: "<!--", close: "-->", next: text.indexOf("<!--"), last: text.lastIndexOf("-->") },
+  ];
+  for (;;) {
+    for (const kind of kinds) if (kind.next !== -1 && kind.next + kind.open.length > kind.last) kind.next = -1;
+    const open = kinds.filter((kind) => kind.next !== -1).sort((a, b) => a.next - b.next)[0];
+    if (!open) return;
+    const start = open.next;
+    const end = text.indexOf(open.close, start + open.open.length) + open.close.length;
+    yield [start, end];
+    for (const kind of kinds) if (kind.next !== -1 && kind.next < end) kind.next = text.indexOf(kind.open, end);
+  }
 }
 
 const BARE_AMPERSAND = /&(?!(?:[A-Za-z][A-Za-z0-9]{0,31}|#[0-9]{1,7}|#x[0-9A-Fa-f]{1,6});)/g;

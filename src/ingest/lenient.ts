@@ -5,8 +5,10 @@
  * local name. Returns undefined when the document is not a feed at all.
  */
 import { DomUtils, ElementType, parseDocument } from "htmlparser2";
-import type { Element } from "domhandler";
-import type { ParsedFeed, RawItem } from "./parse.ts";
+import type { AnyNode, Element, Text } from "domhandler";
+import type { ParsedFeed, RawItem } from "./feed.ts";
+import { MAX_LENIENT_FIELD_CHARS } from "./limits.ts";
+import { cutChars } from "./sanitise.ts";
 
 const FEED_ROOTS = new Set(["rss", "rdf", "feed", "channel"]);
 
@@ -24,9 +26,27 @@ function childrenNamed(element: Element, ...names: string[]): Element[] {
   return children(element).filter((child) => names.includes(localName(child)) || names.includes(child.name.toLowerCase()));
 }
 
+/**
+ * The text of an element's subtree, collected in document order until `MAX_LENIENT_FIELD_CHARS`:
+ * an element that holds most of the document (items nested in a description) costs that much,
+ * not a copy of the document per element.
+ */
 function text(element: Element | undefined): string | undefined {
   if (!element) return undefined;
-  const value = DomUtils.textContent(element).trim();
+  const parts: string[] = [];
+  let length = 0;
+  const pending: AnyNode[] = [element];
+  while (pending.length > 0 && length < MAX_LENIENT_FIELD_CHARS) {
+    const node = pending.pop()!;
+    if (node.type === ElementType.Text) {
+      const { data } = node as Text;
+      parts.push(data);
+      length += data.length;
+    } else if ("children" in node) {
+      for (let index = node.children.length - 1; index >= 0; index--) pending.push(node.children[index]!);
+    }
+  }
+  const value = cutChars(parts.join(""), MAX_LENIENT_FIELD_CHARS).trim();
   return value === "" ? undefined : value;
 }
 
@@ -44,7 +64,8 @@ function firstText(element: Element, ...names: string[]): string | undefined {
 function contentOf(element: Element | undefined): string | undefined {
   if (!element) return undefined;
   if ((element.attribs.type ?? "").toLowerCase() === "xhtml") {
-    const inner = DomUtils.getInnerHTML(element, { xmlMode: true }).trim();
+    // Cut here only to bound what is held; the sanitiser closes what the cut leaves open.
+    const inner = cutChars(DomUtils.getInnerHTML(element, { xmlMode: true }), MAX_LENIENT_FIELD_CHARS).trim();
     return inner === "" ? undefined : inner;
   }
   return text(element);
@@ -91,9 +112,25 @@ function itemOf(item: Element): RawItem {
   };
 }
 
-/** True when the text ends inside the feed: its root element was never closed. */
+const TRAILING_SPACE = /\s/;
+
+/**
+ * True when the text ends inside the feed: its root element was never closed. Read from the end
+ * with lastIndexOf (past whitespace and whole comments), then one pattern on the last end tag:
+ * not `(?:<!--[\s\S]*?-->\s*)*$`, which is exponential in the number of trailing comments.
+ */
 function truncated(xml: string): boolean {
-  return !/<\/(?:[\w-]+:)?(?:rss|rdf|feed|channel)\s*>\s*(?:<!--[\s\S]*?-->\s*)*$/i.test(xml);
+  let end = xml.length;
+  for (;;) {
+    while (end > 0 && TRAILING_SPACE.test(xml[end - 1]!)) end--;
+    if (!xml.startsWith("-->", end - 3)) break;
+    // `<!--` at least 4 characters before `-->`: `<!-->` is not a comment.
+    const open = end >= 7 ? xml.lastIndexOf("<!--", end - 7) : -1;
+    if (open === -1) return true;
+    end = open;
+  }
+  const tag = xml.lastIndexOf("</", end);
+  return tag === -1 || !/^<\/(?:[\w-]+:)?(?:rss|rdf|feed|channel)\s*>$/i.test(xml.slice(tag, end));
 }
 
 /**
@@ -111,7 +148,9 @@ export function parseLenient(xml: string): ParsedFeed | undefined {
   if (!root) return undefined;
   const format = localName(root) === "feed" ? "atom" : "rss";
   const channel = localName(root) === "channel" ? root : (childrenNamed(root, "channel")[0] ?? root);
-  const items = DomUtils.findAll((element) => ["item", "entry"].includes(localName(element)), root.children);
+  // Entries are children of the channel (RSS 2.0, Atom) or of the root (RSS 1.0), never deeper:
+  // items nested in other items' descriptions are their text, not more items.
+  const items = [...childrenNamed(channel, "item", "entry"), ...(channel === root ? [] : childrenNamed(root, "item", "entry"))];
   return {
     format,
     title: firstText(channel, "title"),

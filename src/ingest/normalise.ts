@@ -3,13 +3,26 @@
  * content, plain summaries, sane dates. Pure: the clock and earlier items come in as arguments.
  */
 import type { Item, Source } from "../model.ts";
-import { parseFeed, type ParsedFeed, type RawItem } from "./parse.ts";
+import type { ParsedFeed, RawItem } from "./feed.ts";
+import { parseFeed } from "./parse.ts";
 import { StableHasher, stableHash } from "../hash.ts";
-import { absoluteUrl, htmlToText, sanitise, sanitisedText, truncate } from "./sanitise.ts";
+import {
+  MAX_AUTHOR_CHARS,
+  MAX_CONTENT_HTML_CHARS,
+  MAX_HTML_INPUT_CHARS,
+  MAX_ID_CHARS,
+  MAX_LANG_CHARS,
+  MAX_MIME_TYPE_CHARS,
+  MAX_SUMMARY_CHARS,
+  MAX_TAG_CHARS,
+  MAX_TAGS,
+  MAX_TITLE_CHARS,
+  MAX_URL_CHARS,
+} from "./limits.ts";
+import { absoluteUrl, cutChars, htmlToText, neutralise, sanitise, sanitiseWithin, sanitisedText, titleText, truncate } from "./sanitise.ts";
 
+/** A title made from the text of an untitled post (Mastodon, Bluesky) is shorter than a given one. */
 const TITLE_LENGTH = 80;
-const SUMMARY_LENGTH = 300;
-const MAX_TAGS = 10;
 
 /** A valid date as ISO 8601, or undefined. */
 function isoDate(value: string | undefined): string | undefined {
@@ -47,8 +60,14 @@ function textToHtml(text: string): string {
     .join("");
 }
 
+/**
+ * A tag start with a `>` anywhere after it, or an entity. Not `/<[a-z][\s\S]*>/`: that pattern
+ * rescans the rest of the text from every `<`, quadratic on 80 000 `<a` without a `>`. The entity
+ * pattern is linear: `&` is not in its class, so the scans from two `&`s never overlap.
+ */
 function looksLikeHtml(text: string): boolean {
-  return /<[a-z][\s\S]*>|&[#a-z0-9]+;/i.test(text);
+  const tag = /<[a-z]/i.exec(text);
+  return (tag !== null && text.indexOf(">", tag.index + 2) !== -1) || /&[#a-z0-9]+;/i.test(text);
 }
 
 function firstImage(html: string): string | undefined {
@@ -57,9 +76,23 @@ function firstImage(html: string): string | undefined {
   return src?.replace(/&amp;/g, "&");
 }
 
+/** A URL from the feed, resolved and kept only when short enough to store whole. */
+function keptUrl(value: string | undefined, base: string | undefined): string | undefined {
+  if (value === undefined || value.length > MAX_URL_CHARS) return undefined;
+  const url = absoluteUrl(value, base);
+  return url !== undefined && url.length <= MAX_URL_CHARS ? url : undefined;
+}
+
+/** An id short enough to store, else a hash of it (two long ids with the same start stay two). */
+function keptId(value: string | undefined): string | undefined {
+  const id = value?.trim();
+  if (!id) return undefined;
+  return id.length <= MAX_ID_CHARS ? id : `hash:${stableHash(id)}`;
+}
+
 function language(value: string | undefined): string | undefined {
   const tag = value?.trim();
-  return tag && /^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$/.test(tag) ? tag.replace(/_/g, "-") : undefined;
+  return tag && tag.length <= MAX_LANG_CHARS && /^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$/.test(tag) ? tag.replace(/_/g, "-") : undefined;
 }
 
 export interface NormaliseContext {
@@ -93,12 +126,13 @@ interface Candidate {
 }
 
 function rawHtmlOf(raw: RawItem): string {
-  return raw.html ?? (raw.text ? textToHtml(raw.text) : "");
+  // Plain text longer than the stored HTML cap would be cut anyway, after costly escaping.
+  return raw.html ?? (raw.text ? textToHtml(cutChars(raw.text, MAX_CONTENT_HTML_CHARS)) : "");
 }
 
 function candidateOf(raw: RawItem, base: string, context: NormaliseContext, nowIso: string): Candidate {
-  const link = absoluteUrl(raw.link, base);
-  const id = raw.id?.trim() || link || `hash:${stableHash(`${raw.title ?? ""}\n${rawHtmlOf(raw)}\n${raw.published ?? ""}`)}`;
+  const link = keptUrl(raw.link, base);
+  const id = keptId(raw.id) || link || `hash:${stableHash(`${raw.title ?? ""}\n${rawHtmlOf(raw)}\n${raw.published ?? ""}`)}`;
   const given = isoDate(raw.published) ?? isoDate(raw.updated);
   const published = given ? (given > nowIso ? nowIso : given) : (context.previous?.get(id)?.published ?? nowIso);
   return { raw, id, ...(link ? { link } : {}), published, settled: !given || given <= nowIso, dated: given !== undefined };
@@ -109,22 +143,26 @@ function normaliseItem(candidate: Candidate & { raw: RawItem }, base: string, fe
   const { raw, id, link, published } = candidate;
   const rawHtml = rawHtmlOf(raw);
   // Some feeds (Bluesky) put plain text in description: keep its line breaks.
-  const html = rawHtml && !looksLikeHtml(rawHtml) ? textToHtml(rawHtml) : rawHtml;
-  const content_html = html ? sanitise(html, base) : "";
-  const text = sanitisedText(content_html) || (raw.text ?? "").trim();
-  const summarySource = raw.summaryHtml ? htmlToText(raw.summaryHtml) : text;
-  const givenTitle = raw.title ? truncate(htmlToText(raw.title), 200) : "";
-  const generatedTitle = titleFromText(text);
+  const html = rawHtml && !looksLikeHtml(rawHtml) ? textToHtml(cutChars(rawHtml, MAX_CONTENT_HTML_CHARS)) : rawHtml;
+  const content_html = html ? sanitiseWithin(html, base) : "";
+  const text = sanitisedText(content_html) || cutChars(raw.text ?? "", MAX_HTML_INPUT_CHARS).trim();
+  const summarySource = raw.summaryHtml ? htmlToText(cutChars(raw.summaryHtml, MAX_HTML_INPUT_CHARS)) : text;
+  // Titles are text that no reader can take for markup, given or made from the post's words.
+  const givenTitle = raw.title ? truncate(titleText(raw.title), MAX_TITLE_CHARS) : "";
+  const generatedTitle = neutralise(titleFromText(text));
 
   const nowIso = now.toISOString();
   const updatedGiven = isoDate(raw.updated);
   const updated = updatedGiven && updatedGiven > published && updatedGiven <= nowIso ? updatedGiven : undefined;
 
-  const author = raw.author ? truncate(htmlToText(raw.author), 100) : undefined;
-  const authorUrl = absoluteUrl(raw.authorUrl, base);
-  const enclosureUrl = absoluteUrl(raw.enclosure?.url, base);
+  // Summaries, names and tags are text too, shown by readers that may take them for HTML (an RSS
+  // description always is): what in them could open a tag is made plain characters.
+  const author = raw.author ? neutralise(truncate(htmlToText(cutChars(raw.author, MAX_HTML_INPUT_CHARS)), MAX_AUTHOR_CHARS)) : undefined;
+  const authorUrl = keptUrl(raw.authorUrl, base);
+  const enclosureUrl = keptUrl(raw.enclosure?.url, base);
   const tags = (raw.tags ?? [])
-    .map((tag) => truncate(htmlToText(tag), 50))
+    .slice(0, MAX_TAGS * 4)
+    .map((tag) => neutralise(truncate(htmlToText(cutChars(tag, MAX_HTML_INPUT_CHARS)), MAX_TAG_CHARS)))
     .filter((tag) => tag !== "")
     .slice(0, MAX_TAGS);
 
@@ -134,17 +172,17 @@ function normaliseItem(candidate: Candidate & { raw: RawItem }, base: string, fe
     title: givenTitle || generatedTitle || source.label,
     titleGenerated: givenTitle === "",
     content_html,
-    summary: truncate(summarySource, SUMMARY_LENGTH),
+    summary: neutralise(truncate(summarySource, MAX_SUMMARY_CHARS)),
     published,
   };
   if (link) item.url = link;
   if (updated) item.updated = updated;
   if (author || authorUrl) item.author = { ...(author ? { name: author } : {}), ...(authorUrl ? { url: authorUrl } : {}) };
-  const image = absoluteUrl(raw.image, base) ?? firstImage(content_html);
-  if (image && /^https?:/.test(image)) item.image = image;
+  const image = keptUrl(raw.image, base) ?? firstImage(content_html);
+  if (image && image.length <= MAX_URL_CHARS && /^https?:/.test(image)) item.image = image;
   if (enclosureUrl && /^https?:/.test(enclosureUrl)) {
     item.enclosure = { url: enclosureUrl };
-    if (raw.enclosure?.type && /^[\w.+-]+\/[\w.+-]+$/.test(raw.enclosure.type)) item.enclosure.type = raw.enclosure.type;
+    if (raw.enclosure?.type && raw.enclosure.type.length <= MAX_MIME_TYPE_CHARS && /^[\w.+-]+\/[\w.+-]+$/.test(raw.enclosure.type)) item.enclosure.type = raw.enclosure.type;
     if (raw.enclosure?.length && Number.isFinite(raw.enclosure.length)) item.enclosure.length = Math.round(raw.enclosure.length);
   }
   const lang = language(raw.lang) ?? feedLang;
@@ -163,7 +201,7 @@ export function byNewest(a: Pick<Item, "published" | "id">, b: Pick<Item, "publi
  * Bumped when normalising changes its output for the same input, so that stored items are
  * normalised again rather than reused (the sanitiser's own changes are caught by `policy()`).
  */
-const NORMALISE_VERSION = 1;
+const NORMALISE_VERSION = 2;
 const CANARY_HTML =
   '<h1 class="c" style="color:red" onclick="x()">T &amp; t</h1><p lang="fr" dir="ltr" title="t">a <a href="/l" target="_blank">l</a> ' +
   '<img src="/i.png" alt="i" width="1" srcset="/i2.png 2x"><script>s</script><iframe src="https://e.example/"></iframe>' +
@@ -284,7 +322,8 @@ function normaliseEntries(
   known: ReadonlyMap<string, { item: Item; fingerprint: string }>,
   older: ReadonlyMap<string, { fingerprint: string; published: string }>,
 ): NormalisedFeed | undefined {
-  const base = absoluteUrl(feed.base, context.feedUrl) ?? context.feedUrl;
+  // A base longer than a URL may be is not used: it would be copied into every relative URL.
+  const base = keptUrl(feed.base, context.feedUrl) ?? context.feedUrl;
   const feedLang = language(feed.lang);
   const nowIso = context.now.toISOString();
   const seed = `${policy()}\n${base}\n${feedLang ?? ""}\n`;

@@ -3,65 +3,17 @@
  * JSON Feed 1.0/1.1. Throws `FeedError` with a reader-friendly reason; never anything else.
  */
 import Parser from "rss-parser";
+import rssParserUtils from "rss-parser/lib/utils.js";
 import * as v from "valibot";
 import { StableHasher, stableHash } from "../hash.ts";
 import type { FailureKind } from "../model.ts";
 import { repairXml } from "./decode.ts";
 import { findEntries, withEntries } from "./entries.ts";
+import type { EntryHashes, ParsedFeed, RawItem } from "./feed.ts";
 import { parseLenient } from "./lenient.ts";
 
-/** One entry as the feed gave it, before normalisation. Strings are untrusted. */
-export interface RawItem {
-  id?: string;
-  link?: string;
-  title?: string;
-  /** Full content as HTML (content:encoded, atom:content, content_html). */
-  html?: string;
-  /** Summary or description as HTML, when distinct from `html`. */
-  summaryHtml?: string;
-  /** Plain text given by the feed (JSON Feed content_text). */
-  text?: string;
-  published?: string;
-  updated?: string;
-  author?: string;
-  authorUrl?: string;
-  image?: string;
-  enclosure?: { url: string; type?: string; length?: number };
-  lang?: string;
-  tags?: string[];
-}
+export type { EntryHashes, ParsedFeed, RawItem } from "./feed.ts";
 
-export interface ParsedFeed {
-  format: "rss" | "atom" | "json";
-  title?: string;
-  link?: string;
-  /** Base for relative URLs: xml:base of the root element, else the feed's own URL. */
-  base?: string;
-  lang?: string;
-  items: RawItem[];
-  /** Set when the strict parser refused the document and the lenient pass read it: why. */
-  lenient?: string;
-  /** Set when the document could be cut into its entries (entries.ts) and was read strictly. */
-  entries?: EntryHashes;
-}
-
-/** The entries of an XML feed as hashes of their bytes, for reading only the new ones next time. */
-export interface EntryHashes {
-  /** A hash of each entry's bytes, in document order. */
-  hashes: string[];
-  /**
-   * A hash of what besides its own bytes shapes how an entry reads: the root element's opening
-   * tag (version, namespaces, xml:base, xml:lang) and this parser's reading of a canary feed.
-   */
-  context: string;
-  /**
-   * The hashes the caller said it knew (`parseFeed`'s `known`) whose entries were not parsed:
-   * `items` holds the other entries, in document order. Absent when every entry was parsed.
-   */
-  skipped?: ReadonlySet<string>;
-}
-
-/** A feed that cannot be read; `message` is shown on /status as is. */
 /** A feed that cannot be read, with the kind of failure (what /status words) and the raw reason. */
 export class FeedError extends Error {
   override name = "FeedError";
@@ -91,6 +43,37 @@ const rssParser = new Parser<Record<string, unknown>, Record<string, unknown>>({
     ],
   },
 });
+
+type XmlItem = Record<string, unknown[] | undefined>;
+type ItemMaker = (this: unknown, xmlItem: XmlItem, ...rest: unknown[]) => Record<string, unknown>;
+const getContent = rssParserUtils.getContent as (node: unknown) => unknown;
+
+/**
+ * rss-parser makes a `contentSnippet` of each item's description, content:encoded and Atom content
+ * with `/<(?:.|\n)*?>/`, which rescans the rest of the text from every `<` never closed (20 000
+ * `&lt;p` in a description: 5 s). m2 never reads the snippets: its item makers get each item
+ * without those fields, which are then set as rss-parser sets them, without a snippet. (Patching
+ * its helpers module instead does not reach the copy the parser uses in every runtime.)
+ */
+function withoutSnippets(parser: object, method: "parseItemRss" | "parseItemAtom", fields: readonly string[]): void {
+  const target = parser as Record<typeof method, ItemMaker>;
+  const make = target[method];
+  target[method] = function (xmlItem, ...rest) {
+    const stripped: XmlItem = { ...xmlItem };
+    for (const field of fields) stripped[field] = undefined;
+    const item = make.call(this, stripped, ...rest);
+    for (const field of fields) {
+      const node = xmlItem[field]?.[0];
+      if (node === undefined) continue;
+      // description and Atom content become `content` (getContent); content:encoded is copied.
+      if (field === "content:encoded") item[field] = typeof (node as XmlNode)._ === "string" ? (node as XmlNode)._ : node;
+      else item.content = getContent(node);
+    }
+    return item;
+  };
+}
+withoutSnippets(rssParser, "parseItemRss", ["description", "content:encoded"]);
+withoutSnippets(rssParser, "parseItemAtom", ["content"]);
 
 /** Text of an xml2js node that may be a string or `{ _: text, $: attrs }`. */
 function textOf(node: unknown): string | undefined {
@@ -179,21 +162,55 @@ function fromParserItem(item: ParserItem, format: "rss" | "atom"): RawItem {
   };
 }
 
-function rootAttribute(xml: string, name: string): string | undefined {
-  // The first element's opening tag only: `<feed xmlns="…" xml:base="…">`.
-  const open = /<(?:feed|rss|rdf:RDF)\b[^>]*>/i.exec(xml)?.[0];
-  if (!open) return undefined;
-  return new RegExp(`\\s${name}\\s*=\\s*["']([^"']*)["']`, "i").exec(open)?.[1];
+const WHITESPACE = /\s+/y;
+
+/**
+ * Where the document's first element (or DOCTYPE) starts, past whitespace, processing instructions
+ * and comments; -1 when there is none. indexOf, not `(?:<!--[\s\S]*?-->\s*)*`: that pattern
+ * tries every way to split a run of comments (exponential: 40 `<!---->` never finish).
+ */
+function prologEnd(text: string): number {
+  let at = 0;
+  for (;;) {
+    WHITESPACE.lastIndex = at;
+    if (WHITESPACE.test(text)) at = WHITESPACE.lastIndex;
+    const [open, close] = text.startsWith("<!--", at) ? ["<!--", "-->"] : text.startsWith("<?", at) ? ["<?", "?>"] : [];
+    if (open === undefined || close === undefined) return text.charCodeAt(at) === 0x3c /* < */ ? at : -1;
+    const end = text.indexOf(close, at + open.length);
+    if (end === -1) return -1;
+    at = end + close.length;
+  }
+}
+
+/** True when `pattern` (anchored with ^) matches the first element's opening, read in a small window. */
+function firstElementIs(text: string, pattern: RegExp): boolean {
+  const at = prologEnd(text);
+  return at !== -1 && pattern.test(text.slice(at, at + 64));
+}
+
+/**
+ * An attribute of the root element (`<feed xmlns="…" xml:base="…">`). Each `<` is looked at once
+ * and the attribute pattern needs its name, `=` and a whole quoted value, so a scan of `[^"']*`
+ * starts only after a quote and ends at the next one: two scans never overlap.
+ */
+function rootAttribute(xml: string, name: "xml:base" | "xml:lang"): string | undefined {
+  for (let at = xml.indexOf("<"); at !== -1; at = xml.indexOf("<", at + 1)) {
+    if (!/^<(?:feed|rss|rdf:RDF)\b/i.test(xml.slice(at, at + 8))) continue;
+    const end = xml.indexOf(">", at);
+    if (end === -1) return undefined;
+    return new RegExp(`\\s${name}\\s*=\\s*["']([^"']*)["']`, "i").exec(xml.slice(at, end + 1))?.[1];
+  }
+  return undefined;
 }
 
 function looksLikeHtml(text: string): boolean {
-  return /^\s*(?:<!--[\s\S]*?-->\s*)*<(?:!doctype\s+html|html)\b/i.test(text);
+  return firstElementIs(text, /^<(?:!doctype\s+html|html)\b/i);
 }
 
 /** The strict read of a whole document by rss-parser; throws what rss-parser throws. */
 async function readStrict(xml: string): Promise<ParsedFeed> {
   const feed: Parser.Output<Record<string, unknown>> & Record<string, unknown> = await rssParser.parseString(xml);
-  const format = /^\s*(?:<\?xml[^>]*>\s*)?(?:<!--[\s\S]*?-->\s*)*<feed\b/.test(xml) ? "atom" : "rss";
+  const format = firstElementIs(xml, /^<feed\b/) ? "atom" : "rss";
   return {
     format,
     title: stringOr(feed.title),

@@ -9,6 +9,7 @@
 import sanitizeHtml from "sanitize-html";
 import { decodeHTML } from "entities";
 import { Parser } from "htmlparser2";
+import { MAX_CONTENT_HTML_CHARS, MAX_HTML_INPUT_CHARS } from "./limits.ts";
 
 // Most frequent first: sanitize-html looks tags up with indexOf, several times per element.
 const ALLOWED_TAGS = [
@@ -52,6 +53,43 @@ function resolving(attribute: "href" | "src", base: string | undefined, extra: R
  */
 export function sanitise(html: string, base?: string): string {
   return sanitizeHtml(html, optionsFor(base));
+}
+
+/**
+ * `sanitise`, bounded: the raw HTML is cut at `MAX_HTML_INPUT_CHARS` before it is parsed (a
+ * partial tag at the cut is dropped by the parser), and an output longer than `max` is cut and
+ * sanitised again, so the open elements are closed and nothing half-written is left: a cut in a
+ * tag or an entity moves back before it. Each retry halves the room, since closing many nested
+ * elements can outgrow the cut.
+ *
+ * @example
+ * sanitiseWithin("<p>" + "word ".repeat(10_000), "https://blog.example/", 20) // → "<p>word word word </p>"
+ */
+export function sanitiseWithin(html: string, base: string | undefined, max = MAX_CONTENT_HTML_CHARS): string {
+  let clean = sanitise(cutChars(html, MAX_HTML_INPUT_CHARS), base);
+  for (let room = max; clean.length > max; room = Math.floor(room / 2)) clean = sanitise(cutSanitised(clean, room), base);
+  return clean;
+}
+
+/** `sanitise` output cut to at most `max` characters, never inside a tag or an entity. */
+function cutSanitised(html: string, max: number): string {
+  let cut = cutChars(html, max);
+  // In sanitise's output `<` only opens a tag and `&` only opens an entity (both are escaped in text).
+  const tag = cut.lastIndexOf("<");
+  if (tag > cut.lastIndexOf(">")) cut = cut.slice(0, tag);
+  const entity = cut.lastIndexOf("&");
+  if (entity > cut.lastIndexOf(";")) cut = cut.slice(0, entity);
+  return cut;
+}
+
+/**
+ * The first `max` UTF-16 code units of `text`, one fewer when the cut would split a surrogate pair
+ * (half an emoji is not a character).
+ */
+export function cutChars(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const high = text.charCodeAt(max - 1);
+  return text.slice(0, high >= 0xd800 && high <= 0xdbff ? max - 1 : max);
 }
 
 /** The options for one base, kept for the next call: a feed's items share their base. */
@@ -152,7 +190,46 @@ function foldLines(text: string): string {
 export function truncate(text: string, max: number): string {
   const folded = text.replace(/\s+/g, " ").trim();
   if (folded.length <= max) return folded;
-  const cut = folded.slice(0, max - 1);
+  const cut = cutChars(folded, max - 1);
   const space = cut.lastIndexOf(" ");
-  return `${(space > max * 0.6 ? cut.slice(0, space) : cut).replace(/[\s,;:.!?-]+$/u, "")}…`;
+  const kept = space > max * 0.6 ? cut.slice(0, space) : cut;
+  // Trailing spaces and punctuation go before the ellipsis; a loop, since `[…]+$` is quadratic.
+  let end = kept.length;
+  while (end > 0 && TRAILING.has(kept[end - 1]!)) end--;
+  return `${kept.slice(0, end)}…`;
+}
+
+const TRAILING = new Set([" ", ",", ";", ":", ".", "!", "?", "-"]);
+
+/**
+ * What in a text could still be read as markup: `<` opening a tag, a closing tag, a comment or a
+ * processing instruction, or an entity spelling `<`. Each match is two to a few characters: linear.
+ */
+const MARKUP_IN_TEXT = /<[A-Za-z/!?]|&(?:lt|#0*60|#x0*3c);/i;
+
+/** How many more times a title is read as HTML while it still holds markup (double escaping is common, triple rare). */
+const TITLE_DECODING_ROUNDS = 3;
+
+/**
+ * A title is text, and nothing in it may look like markup to any reader: feed readers guess
+ * whether an RSS title is HTML (Python's feedparser does when it sees a tag or an entity) and
+ * render it. The feed's title is read as HTML, and read again while what it says still holds tags
+ * (a double-escaped `&amp;lt;b&amp;gt;` title becomes its words); `neutralise` makes what remains
+ * after that plain characters.
+ *
+ * @example
+ * titleText("&lt;b&gt;Bold&lt;/b&gt; &amp;lt;script&amp;gt;x&amp;lt;/script&amp;gt;") // → "Bold"
+ */
+export function titleText(html: string): string {
+  let text = htmlToText(cutChars(html, MAX_HTML_INPUT_CHARS));
+  for (let round = 0; round < TITLE_DECODING_ROUNDS && MARKUP_IN_TEXT.test(text); round++) text = htmlToText(text);
+  return neutralise(text);
+}
+
+/**
+ * Text that holds nothing a reader could take for markup: when something in it could open a tag,
+ * every `<` becomes "‹" and every `&` becomes "＆" (a post that says `<div>` still says it).
+ */
+export function neutralise(text: string): string {
+  return MARKUP_IN_TEXT.test(text) ? text.replace(/</g, "‹").replace(/&/g, "＆") : text;
 }
