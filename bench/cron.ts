@@ -36,34 +36,34 @@ export const FORMATS = [
   { name: "JSON Feed", file: "jsonfeed.json", entries: 20 },
 ] as const;
 
-/** Entry `k` of a feed made from its first entry: ids, links and dates made its own. */
-function entryCopy(entry: string, k: number): string {
+/** Entry `k` of a feed made from its first entry: ids, links and dates made its own (`tag` tells feeds apart). */
+function entryCopy(entry: string, k: number, tag: string): string {
   const when = new Date(START - (k + 1) * 3_600_000);
   return entry
-    .replace(/(<(?:guid|id|link)\b[^>]*>)([^<]+)(<\/)/g, `$1$2#e${k}$3`)
-    .replace(/(<link\b[^>]*\bhref=")([^"]+)(")/g, `$1$2#e${k}$3`)
+    .replace(/(<(?:guid|id|link)\b[^>]*>)([^<]+)(<\/)/g, `$1$2#${tag}e${k}$3`)
+    .replace(/(<link\b[^>]*\bhref=")([^"]+)(")/g, `$1$2#${tag}e${k}$3`)
     .replace(/(<pubDate>)[^<]+(<)/g, `$1${when.toUTCString()}$2`)
     .replace(/(<(?:published|updated)>)[^<]+(<)/g, `$1${when.toISOString()}$2`);
 }
 
-/** A feed of the fixture's format with `count` entries, the newest `fresh` of them new posts. */
-export function grownFeed(file: string, count: number, fresh = 0): string {
+/** A feed of the fixture's format with `count` entries, the newest `fresh` of them new posts; `tag` makes its permalinks its own. */
+export function grownFeed(file: string, count: number, fresh = 0, tag = ""): string {
   const text = fixture(file);
   if (file.endsWith(".json")) {
     const feed = JSON.parse(text) as { items: Record<string, unknown>[] };
     const first = feed.items[0]!;
     feed.items = Array.from({ length: count }, (_, index) => {
       const k = index - fresh;
-      return { ...first, id: `${String(first.id)}#e${k}`, url: `${String(first.url)}#e${k}`, date_published: new Date(START - (k + 1) * 3_600_000).toISOString() };
+      return { ...first, id: `${String(first.id)}#${tag}e${k}`, url: `${String(first.url)}#${tag}e${k}`, date_published: new Date(START - (k + 1) * 3_600_000).toISOString() };
     });
     return JSON.stringify(feed);
   }
-  const tag = text.includes("<entry") ? "entry" : "item";
-  const open = text.indexOf(`<${tag}>`) === -1 ? text.indexOf(`<${tag} `) : text.indexOf(`<${tag}>`);
-  const closeTag = `</${tag}>`;
+  const element = text.includes("<entry") ? "entry" : "item";
+  const open = text.indexOf(`<${element}>`) === -1 ? text.indexOf(`<${element} `) : text.indexOf(`<${element}>`);
+  const closeTag = `</${element}>`;
   const lastClose = text.lastIndexOf(closeTag) + closeTag.length;
   const firstEntry = text.slice(open, text.indexOf(closeTag, open) + closeTag.length);
-  const entries = Array.from({ length: count }, (_, index) => entryCopy(firstEntry, index - fresh));
+  const entries = Array.from({ length: count }, (_, index) => entryCopy(firstEntry, index - fresh, tag));
   return text.slice(0, open) + entries.join("\n") + text.slice(lastClose);
 }
 
@@ -83,7 +83,8 @@ function fleet(count: number, validators: boolean): Fleet {
     feed: `https://s${index}.example/feed`,
     label: `${FORMATS[index % FORMATS.length]!.name} ${index}`,
   }));
-  const checked = validateProfile({ name: "Camille Exemple", url: "https://camille.example/", lang: "fr", accounts });
+  // Workers Free's limit, as a home on Workers Free sets it: work past it waits for the next run.
+  const checked = validateProfile({ name: "Camille Exemple", url: "https://camille.example/", lang: "fr", accounts, settings: { cpuMsPerRun: CRON_CPU_LIMIT_MS } });
   if (!checked.ok) throw new Error(checked.problems.join("; "));
   const bodies = new Map<string, string>();
   const fetcher = (async (input: RequestInfo | URL, init?: RequestInit) => {
@@ -93,9 +94,9 @@ function fleet(count: number, validators: boolean): Fleet {
     const version = posts.get(index) ?? 0;
     const etag = `"v${version}"`;
     if (validators && new Headers(init?.headers).get("If-None-Match") === etag) return new Response(null, { status: 304, headers: { ETag: etag } });
-    const key = `${format.file}:${version}`;
+    const key = `${index}:${version}`;
     let body = bodies.get(key);
-    if (body === undefined) bodies.set(key, (body = grownFeed(format.file, format.entries + version, version)));
+    if (body === undefined) bodies.set(key, (body = grownFeed(format.file, format.entries + version, version, `s${index}`)));
     const type = format.file.endsWith(".json") ? "application/feed+json" : format.file.endsWith(".atom") ? "application/atom+xml" : "application/rss+xml";
     return new Response(body, { headers: { "Content-Type": `${type}; charset=utf-8`, ...(validators ? { ETag: etag } : {}) } });
   }) as typeof fetch;
@@ -112,46 +113,78 @@ async function cpuOf(run: () => Promise<unknown>): Promise<number> {
 
 export interface CronCpu {
   sources: number;
-  /** Median CPU ms over the repetitions (the JIT warm, as in an isolate that served before). */
-  first: number;
+  /** Cron runs until every entry of every source was read (a home's first fill). */
+  fillRuns: number;
+  /** The dearest run of the fill (median over the repetitions; the JIT warm, as in an isolate that ran before). */
+  fill: number;
   /** Every server answers 304 to the stored ETag. */
   notModified: number;
   /** Servers without validators: the same 200 body again, nothing new. */
   unchanged: number;
   /** One source has one new post (304 elsewhere). */
   oneNew: number;
-  /** The first repetition's first fetch: a cold isolate, nothing compiled yet. */
+  /** The first run of the first repetition: a cold isolate, nothing compiled yet. */
   coldFirst: number;
   repetitions: number;
 }
 
 const median = (samples: number[]) => [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)]!;
 
-export async function benchCron(counts = [5, 20, 50], repetitions = 7): Promise<CronCpu[]> {
+/** True when every source was fetched and has nothing left to read. */
+function filled(kv: CountingKV, count: number): boolean {
+  let records = 0;
+  for (const [key, value] of kv.data) {
+    if (!key.startsWith("source:")) continue;
+    const record = JSON.parse(value) as { lastFetch?: string; unread?: number };
+    if (!record.lastFetch || (record.unread ?? 0) > 0) return false;
+    records++;
+  }
+  return records === count;
+}
+
+/** The longest fill this bench waits for before it calls the home unfilled. */
+const MAX_FILL_RUNS = 500;
+
+export async function benchCron(counts = [5, 20, 50], repetitions = 5): Promise<CronCpu[]> {
   const results: CronCpu[] = [];
+  let coldFirst: number | undefined;
   for (const count of counts) {
-    const samples = { first: [] as number[], notModified: [] as number[], unchanged: [] as number[], oneNew: [] as number[] };
+    const samples = { fill: [] as number[], fillRuns: [] as number[], notModified: [] as number[], unchanged: [] as number[], oneNew: [] as number[] };
     for (let repetition = 0; repetition < repetitions; repetition++) {
       let slot = Math.floor(START / INTERVAL_MS) + 1;
+      const run = (home: Fleet, store: CountingKV) => () => refresh(store.asKV(), home.profile, home.sources, { fetcher: home.fetcher, now: new Date(slot++ * INTERVAL_MS) });
+      const fill = async (home: Fleet, store: CountingKV) => {
+        let dearest = 0;
+        let runs = 0;
+        while (!filled(store, count) && runs < MAX_FILL_RUNS) {
+          const cpu = await cpuOf(run(home, store));
+          coldFirst ??= cpu;
+          dearest = Math.max(dearest, cpu);
+          runs++;
+        }
+        return { dearest, runs };
+      };
       const tagged = fleet(count, true);
-      const kv = new CountingKV().asKV();
-      const run = (home: Fleet, store: KVNamespace) => () => refresh(store, home.profile, home.sources, { fetcher: home.fetcher, now: new Date(slot++ * INTERVAL_MS) });
-      samples.first.push(await cpuOf(run(tagged, kv)));
+      const kv = new CountingKV();
+      const first = await fill(tagged, kv);
+      samples.fill.push(first.dearest);
+      samples.fillRuns.push(first.runs);
       samples.notModified.push(await cpuOf(run(tagged, kv)));
       tagged.publish(0);
       samples.oneNew.push(await cpuOf(run(tagged, kv)));
       const plain = fleet(count, false);
-      const plainKv = new CountingKV().asKV();
-      await run(plain, plainKv)();
+      const plainKv = new CountingKV();
+      await fill(plain, plainKv);
       samples.unchanged.push(await cpuOf(run(plain, plainKv)));
     }
     results.push({
       sources: count,
-      first: median(samples.first),
+      fillRuns: median(samples.fillRuns),
+      fill: median(samples.fill),
       notModified: median(samples.notModified),
       unchanged: median(samples.unchanged),
       oneNew: median(samples.oneNew),
-      coldFirst: samples.first[0]!,
+      coldFirst: coldFirst!,
       repetitions,
     });
   }

@@ -169,6 +169,7 @@ describe("the status page", () => {
           next_fetch: null,
           gone: false,
           item_count: 0,
+          unread: 0,
           verification: { verdict: "no-link-back", detail: "No link back to https://camille.example/ found.", hint: "Add your home URL to your GitHub profile.", checked_at: "2026-11-28T09:00:00Z" },
         },
       ],

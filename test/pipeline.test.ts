@@ -192,7 +192,9 @@ describe("readFeed", () => {
     // The same feed again: nothing parsed, nothing changed.
     const after = { ...before, previous: new Map(read.items.map((item) => [item.id, item])), fingerprints: read.fingerprints, older: read.older };
     const again = await readFeed(text, after, 5);
-    expect(again).toEqual({ items: read.items, fingerprints: read.fingerprints, older: read.older });
+    expect(again).toEqual({ items: read.items, fingerprints: read.fingerprints, older: read.older, unread: 0, readChars: again.readChars });
+    // Only the feed's frame was read: every entry was left unparsed.
+    expect(again.readChars).toBeLessThan(text.length / 5);
   });
 
   it("reads the whole feed again when an older entry could make the cut (posts deleted, a larger limit)", async () => {

@@ -82,6 +82,13 @@ export const SettingsSchema = v.strictObject({
   feedItems: v.optional(v.pipe(positiveInt(500), v.description("Items in the merged feeds. Default: 50.")), 50),
   fetchTimeoutSeconds: v.optional(v.pipe(positiveInt(60), v.description("Per-request timeout when fetching a feed. Default: 10.")), 10),
   maxFeedBytes: v.optional(v.pipe(positiveInt(25_000_000), v.description("Largest feed body read, in bytes. Default: 5000000.")), 5_000_000),
+  cpuMsPerRun: v.optional(
+    v.pipe(
+      positiveInt(30_000),
+      v.description("CPU milliseconds one refresh run may spend, by m2's estimate. Workers Paid allows 30000 per invocation (the default); on Workers Free set 10: work past it (sources, new entries) waits for the next run. Default: 30000."),
+    ),
+    30000,
+  ),
 });
 
 /** A DID that Bluesky accepts for a domain handle: did:plc (base32, 24 chars) or a host-level did:web. */

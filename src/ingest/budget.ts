@@ -1,8 +1,8 @@
 /**
- * @module The subrequest budget and the worker pool, written once for the feeds' refresh and the
+ * @module The budgets of a run and the worker pool, written once for the feeds' refresh and the
  * identity verification: a fetch that refuses, as a typed `BudgetExhausted`, to go past its share
- * of the invocation's 50 subrequests, and a pool that runs tasks a few at a time (Workers open at
- * most 6 connections at once).
+ * of the invocation's 50 subrequests; the estimated CPU a refresh may spend (`WorkBudget`); and a
+ * pool that runs tasks a few at a time (Workers open at most 6 connections at once).
  */
 
 /** Thrown by `SubrequestBudget.fetch` once the budget is spent; `politeFetch` turns it into a `budget-spent` outcome. */
@@ -53,4 +53,76 @@ export async function pool<T>(items: readonly T[], limit: number, work: (item: T
     while (next < items.length && canStart()) await work(items[next++]!);
   });
   await Promise.all(workers);
+}
+
+/**
+ * What a refresh's steps cost in CPU, as measured by `npm run bench` (part 5: the refresh's own
+ * modules in Node, `process.cpuUsage`, real formats): each fetched answer (its headers, the
+ * record, the status), each KB of a 200's body scanned (decoded, cut into entries, hashed) and,
+ * the bulk, each KB of new entries parsed and sanitised (0.5–1.1 ms per KB across the formats of
+ * the fixtures; the dearest is counted). A Worker cannot time its own CPU (performance.now()
+ * stands still while JavaScript runs), so a run counts these estimates instead.
+ */
+export const WORK_COST = {
+  /** A run's own part, whatever it fetches: the timeline read and rebuilt. */
+  runMs: 1,
+  /** Per source of the profile, fetched or not: its stored record read, its status rebuilt, its items merged. */
+  sourceMs: 0.1,
+  /** One fetched answer (a 304 costs this much and nothing more). */
+  fetchMs: 0.25,
+  /** Per KB (1 024 characters) of a 200's body, before any entry is parsed. */
+  scanMsPerKb: 0.06,
+  /** Per KB of new entries parsed and sanitised. */
+  parseMsPerKb: 2,
+  /**
+   * What a run may spend on fetching and reading whatever its bookkeeping takes: four fetches and
+   * two KB of entries, so that every run makes progress. A home whose sources' bookkeeping alone
+   * passes `cpuMsPerRun` less this (beyond about 40 sources at 10 ms) spends more than it.
+   */
+  minWorkMs: 5,
+} as const;
+
+/** The estimated CPU a run has for fetching and reading, after its own part and its sources' bookkeeping. */
+export function workMs(cpuMs: number, sources: number): number {
+  return Math.max(cpuMs - WORK_COST.runMs - sources * WORK_COST.sourceMs, WORK_COST.minWorkMs);
+}
+
+/**
+ * The estimated CPU a refresh run may still spend (`settings.cpuMsPerRun`, 10 ms on Workers Free,
+ * less the run's own part and its sources' bookkeeping). A source starts only while its fetch and a little reading fit; a read
+ * claims what is left for its new entries and gives back what it did not use, so two reads at
+ * once never count the same milliseconds twice. Past it, sources and entries wait for the next run.
+ *
+ * @example
+ * const work = new WorkBudget(10, sources.length);
+ * if (work.canStart) { work.spendFetch(); const chars = work.claim(); … work.settle(chars, readChars); }
+ */
+export class WorkBudget {
+  private leftMs: number;
+
+  constructor(cpuMs: number, sources: number) {
+    this.leftMs = workMs(cpuMs, sources);
+  }
+
+  /** Another source may start: its fetch and one KB of reading fit. */
+  get canStart(): boolean {
+    return this.leftMs >= WORK_COST.fetchMs + WORK_COST.parseMsPerKb;
+  }
+
+  /** Counts one fetched answer, and the scan of its body when it has one. */
+  spendFetch(bodyBytes = 0): void {
+    this.leftMs -= WORK_COST.fetchMs + (bodyBytes / 1024) * WORK_COST.scanMsPerKb;
+  }
+
+  /** Claims every character of new entries still affordable (0 when none is): `settle` gives back the rest. */
+  claim(): number {
+    const chars = Math.max(0, Math.floor((this.leftMs / WORK_COST.parseMsPerKb) * 1024));
+    this.leftMs -= (chars / 1024) * WORK_COST.parseMsPerKb;
+    return chars;
+  }
+
+  /** Counts the characters a read parsed against what it claimed (a read may pass its claim by one entry, or a feed read whole). */
+  settle(claimed: number, readChars: number): void {
+    this.leftMs += ((claimed - readChars) / 1024) * WORK_COST.parseMsPerKb;
+  }
 }

@@ -39,6 +39,13 @@ export interface ParsedFeed {
   entries?: EntryHashes;
 }
 
+/**
+ * A feed as `parseFeed` gives it, with the characters the parser read: the new entries and the
+ * document around them when the rest was left unparsed, else the whole document (what a refresh
+ * counts against its work budget).
+ */
+export type ReadFeedDocument = ParsedFeed & { readChars: number };
+
 /** The entries of an XML feed as hashes of their bytes, for reading only the new ones next time. */
 export interface EntryHashes {
   /** A hash of each entry's bytes, in document order. */
@@ -53,4 +60,9 @@ export interface EntryHashes {
    * `items` holds the other entries, in document order. Absent when every entry was parsed.
    */
   skipped?: ReadonlySet<string>;
+  /**
+   * The new entries left unparsed because they did not fit in `parseFeed`'s allowance (a subset
+   * of `skipped`): read on a later run.
+   */
+  deferred?: ReadonlySet<string>;
 }

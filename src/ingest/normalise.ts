@@ -3,8 +3,8 @@
  * content, plain summaries, sane dates. Pure: the clock and earlier items come in as arguments.
  */
 import type { Item, Source } from "../model.ts";
-import type { ParsedFeed, RawItem } from "./feed.ts";
-import { parseFeed } from "./parse.ts";
+import type { ParsedFeed, RawItem, ReadFeedDocument } from "./feed.ts";
+import { parseFeed, readerVersion } from "./parse.ts";
 import { StableHasher, stableHash } from "../hash.ts";
 import {
   MAX_AUTHOR_CHARS,
@@ -208,6 +208,14 @@ const CANARY_HTML =
   '<table><tr><td colspan="2">c</td></tr></table><video src="/v.mp4"></video><b>b</b> <code>c</code> <u>u</u> <span>s</span></p>';
 let policyHash: string | undefined;
 
+/**
+ * How this code reads a feed: the parser's reading of its canaries and the normalising policy. A
+ * body read by another version is read again, never taken as already read.
+ */
+export async function readingVersion(): Promise<string> {
+  return `${await readerVersion()}${policy()}`;
+}
+
 /** A hash of what normalising and sanitising make of a canary: changes when their policy does. */
 function policy(): string {
   policyHash ??= stableHash(`${NORMALISE_VERSION}\n${sanitise(CANARY_HTML, "https://canary.example/")}\n${htmlToText(CANARY_HTML)}`);
@@ -265,35 +273,49 @@ function knownEntries(context: NormaliseContext): Map<string, { item: Item; fing
   return known;
 }
 
+/** What `readFeed` made of a feed: its items, what it read, and what it left for a later run. */
+export interface ReadResult extends NormalisedFeed {
+  /** Why the strict parser refused the feed, when the lenient pass read it. */
+  lenient?: string;
+  /** New entries left unparsed because they did not fit in the allowance: read on a later run. */
+  unread: number;
+  /** Characters the parser read (see `ReadFeedDocument`). */
+  readChars: number;
+}
+
 /**
  * Text → the source's items, as `normaliseFeed(await parseFeed(text), …)` gives them, parsing only
  * what it must: the entries of an XML feed whose bytes match one behind a stored item (by its
  * fingerprint) are left unparsed and that item is kept, and so are the entries the limit left out
  * last time (`older`) while they stay older than the kept items. When the feed's context changed
  * (its root tag, language, base, the sanitising policy) or an older entry could make the cut, the
- * whole feed is read again.
+ * whole feed is read again. `allowance` bounds the characters of new entries parsed (the first new
+ * entry is always read): the others are left for a later run (`unread`), which reads them as new.
  *
  * @example
  * const { items, fingerprints, older, lenient } = await readFeed(text, { source, feedUrl, now, previous, fingerprints: record.fingerprints, older: record.older }, 50);
  */
-export async function readFeed(text: string, context: NormaliseContext, limit: number): Promise<NormalisedFeed & { lenient?: string }> {
+export async function readFeed(text: string, context: NormaliseContext, limit: number, allowance = Infinity): Promise<ReadResult> {
   const known = knownEntries(context);
   const older = new Map<string, { fingerprint: string; published: string }>();
   for (const [fingerprint, published] of Object.entries(context.older ?? {})) {
     const entry = entryOf(fingerprint);
     if (entry) older.set(entry, { fingerprint, published });
   }
-  let feed: ParsedFeed | undefined;
+  let feed: ReadFeedDocument | undefined;
   let result: NormalisedFeed | undefined;
-  if (known.size > 0 || older.size > 0) {
-    feed = await parseFeed(text, new Set([...known.keys(), ...older.keys()]));
+  let readChars = 0;
+  if (known.size > 0 || older.size > 0 || allowance !== Infinity) {
+    feed = await parseFeed(text, new Set([...known.keys(), ...older.keys()]), allowance);
+    readChars += feed.readChars;
     result = normaliseEntries(feed, context, limit, known, older);
   }
   if (!feed || !result) {
     feed = await parseFeed(text);
+    readChars += feed.readChars;
     result = normaliseFeed(feed, context, limit);
   }
-  return feed.lenient ? { ...result, lenient: feed.lenient } : result;
+  return { ...result, ...(feed.lenient ? { lenient: feed.lenient } : {}), unread: feed.entries?.deferred?.size ?? 0, readChars };
 }
 
 /**
@@ -337,6 +359,8 @@ function normaliseEntries(
     let next = 0;
     for (const entry of entries.hashes) {
       if (entries.skipped?.has(entry)) {
+        // A new entry that did not fit in this run's allowance: neither kept nor counted older.
+        if (entries.deferred?.has(entry)) continue;
         const stored = known.get(entry);
         if (!stored) {
           const old = older.get(entry);

@@ -9,7 +9,7 @@ import { StableHasher, stableHash } from "../hash.ts";
 import type { FailureKind } from "../model.ts";
 import { repairXml } from "./decode.ts";
 import { findEntries, withEntries } from "./entries.ts";
-import type { EntryHashes, ParsedFeed, RawItem } from "./feed.ts";
+import type { EntryHashes, ParsedFeed, RawItem, ReadFeedDocument } from "./feed.ts";
 import { parseLenient } from "./lenient.ts";
 
 export type { EntryHashes, ParsedFeed, RawItem } from "./feed.ts";
@@ -237,12 +237,12 @@ let parserVersion: Promise<string> | undefined;
  * A hash of how this code reads a canary RSS and Atom entry: it changes when rss-parser or the
  * mapping above changes, so entries read by an earlier version are read again, not reused.
  */
-function readerVersion(): Promise<string> {
+export function readerVersion(): Promise<string> {
   parserVersion ??= Promise.all([readStrict(CANARY_RSS), readStrict(CANARY_ATOM)]).then((feeds) => stableHash(JSON.stringify(feeds)));
   return parserVersion;
 }
 
-async function parseXml(text: string, known: ReadonlySet<string> | undefined): Promise<ParsedFeed> {
+async function parseXml(text: string, known: ReadonlySet<string> | undefined, allowance: number): Promise<ReadFeedDocument> {
   const xml = repairXml(text);
   const found = findEntries(xml);
   let entries: EntryHashes | undefined;
@@ -250,12 +250,28 @@ async function parseXml(text: string, known: ReadonlySet<string> | undefined): P
     const hashes = found.ranges.map(([start, end]) => new StableHasher().update(xml, start, end).digest());
     entries = { hashes, context: stableHash(`${found.root}\n${await readerVersion()}`) };
     const fresh: number[] = [];
-    hashes.forEach((hash, index) => known?.has(hash) || fresh.push(index));
+    const deferred = new Set<string>();
+    let chars = 0;
+    hashes.forEach((hash, index) => {
+      if (known?.has(hash)) return;
+      const [start, end] = found.ranges[index]!;
+      // New entries in document order (feeds list the newest first) while they fit; the first
+      // one always, so that a run reads at least one entry of a feed it fetched.
+      if (fresh.length > 0 && chars + (end - start) > allowance) deferred.add(hash);
+      else {
+        chars += end - start;
+        fresh.push(index);
+      }
+    });
     if (fresh.length < hashes.length) {
-      // Only the entries the caller has not read before; the rest of the document as it is.
+      // Only the entries the caller has not read before, and that fit; the rest of the document as it is.
+      const document = withEntries(found, fresh);
+      const skipped = deferred.size > 0 ? new Set([...(known ?? []), ...deferred]) : known!;
       try {
-        const partial = await readStrict(withEntries(found, fresh));
-        if (partial.items.length === fresh.length) return { ...partial, entries: { ...entries, skipped: known! } };
+        const partial = await readStrict(document);
+        if (partial.items.length === fresh.length) {
+          return { ...partial, entries: { ...entries, skipped, ...(deferred.size > 0 ? { deferred } : {}) }, readChars: document.length };
+        }
       } catch {
         // Whatever the reason, the whole document is read below and tells it.
       }
@@ -269,12 +285,12 @@ async function parseXml(text: string, known: ReadonlySet<string> | undefined): P
     // rss-parser is strict where readers are not (undeclared prefixes, DTD entities, <rss> without
     // version, one invalid Atom date): a second, forgiving pass keeps such feeds readable.
     const lenient = parseLenient(xml);
-    if (lenient) return { ...lenient, lenient: reason };
+    if (lenient) return { ...lenient, lenient: reason, readChars: xml.length };
     if (/Feed not recognized/i.test(reason)) throw new FeedError("not-a-feed", "not an RSS, Atom or JSON feed");
     throw new FeedError("unreadable", `the XML could not be read (${reason})`);
   }
   // The hashes describe the items only when the parser read exactly the entries the scan found.
-  return entries && feed.items.length === entries.hashes.length ? { ...feed, entries } : feed;
+  return entries && feed.items.length === entries.hashes.length ? { ...feed, entries, readChars: xml.length } : { ...feed, readChars: xml.length };
 }
 
 const JsonAuthor = v.looseObject({ name: v.optional(v.string()), url: v.optional(v.string()) });
@@ -357,13 +373,15 @@ function parseJsonFeed(text: string): ParsedFeed {
 /**
  * Parses a feed document of any supported format; throws `FeedError` with the reason. `known`:
  * hashes of entries (`ParsedFeed.entries`) the caller has already read, which an XML feed then
- * leaves unparsed (listed in `entries.skipped`).
+ * leaves unparsed (listed in `entries.skipped`). `allowance`: characters of new entries to parse
+ * at most (the first new entry is always parsed); the new entries past it are left unparsed too
+ * (`entries.deferred`), for a later run. A feed that cannot be cut into entries is read whole.
  */
-export async function parseFeed(text: string, known?: ReadonlySet<string>): Promise<ParsedFeed> {
+export async function parseFeed(text: string, known?: ReadonlySet<string>, allowance = Infinity): Promise<ReadFeedDocument> {
   const trimmed = text.trimStart();
   if (trimmed === "") throw new FeedError("empty", "the feed is empty");
-  if (trimmed.startsWith("{")) return parseJsonFeed(trimmed);
+  if (trimmed.startsWith("{")) return { ...parseJsonFeed(trimmed), readChars: trimmed.length };
   if (looksLikeHtml(trimmed)) throw new FeedError("html", "got an HTML page, not a feed");
   if (!trimmed.startsWith("<")) throw new FeedError("not-a-feed", "not an RSS, Atom or JSON feed");
-  return parseXml(trimmed, known);
+  return parseXml(trimmed, known, allowance);
 }

@@ -10,22 +10,23 @@ import {
   readSource,
   readTimeline,
   releaseLease,
-  sameContent,
+  sameRecord,
   takeLease,
   writeSource,
   sourceRecord,
+  withRevision,
   type IdentityRecord,
   type SourceRecord,
   type Timeline,
 } from "../store/index.ts";
-import { pool, SubrequestBudget } from "./budget.ts";
+import { pool, SubrequestBudget, WorkBudget } from "./budget.ts";
 import { userAgentFor } from "./fetch.ts";
-import { planRun, recordOf, SUBREQUEST_BUDGET } from "./refresh/plan.ts";
+import { planRun, recordOf, sourcesPerRun, SUBREQUEST_BUDGET } from "./refresh/plan.ts";
 import { emptyRecord, type SourceOutcome, type SourceResult } from "./refresh/records.ts";
 import { refreshSource, type RunContext } from "./refresh/source.ts";
 import { rebuildTimeline } from "./refresh/timeline.ts";
 
-export { backoffSeconds, MOVED_RECHECK_SECONDS, nextTurn, REDISCOVERY_SECONDS, rotationSlot, rotationStart, SUBREQUEST_BUDGET } from "./refresh/plan.ts";
+export { backoffSeconds, MOVED_RECHECK_SECONDS, nextTurn, REDISCOVERY_SECONDS, rotationSlot, rotationStart, sourcesPerRun, SUBREQUEST_BUDGET } from "./refresh/plan.ts";
 export { HEARTBEAT_SECONDS } from "./refresh/timeline.ts";
 export type { SourceOutcome } from "./refresh/records.ts";
 
@@ -75,7 +76,7 @@ async function readStored(kv: KVNamespace, sources: readonly Source[], given: Ti
 
 /** True when the record is worth a put: something changed since what was stored. */
 function changedSince(record: SourceRecord, before: SourceRecord | null): boolean {
-  return before ? !sameContent(record, before) : record.lastFetch !== undefined || record.items.length > 0;
+  return before ? !sameRecord(record, before) : record.lastFetch !== undefined || record.items.length > 0;
 }
 
 /**
@@ -114,6 +115,7 @@ async function run(kv: KVNamespace, profile: Profile, sources: Source[], options
     now,
     force: options.force ?? false,
     budget,
+    work: new WorkBudget(profile.settings.cpuMsPerRun, sources.length),
     userAgent: userAgentFor(profile.url),
     ...(options.lease ? { deadline: Date.now() + REQUEST_RUN_SECONDS * 1000 } : {}),
   };
@@ -121,10 +123,15 @@ async function run(kv: KVNamespace, profile: Profile, sources: Source[], options
   summary.kvReads += kvReads;
 
   const results = new Map<string, SourceResult>();
-  await pool(planRun(sources, stored, now, profile.settings.refreshMinutes), CONCURRENCY, async ({ source, stored: before }) => {
-    const result = await refreshSource(source, before, context);
+  const plan = planRun(sources, stored, now, profile.settings.refreshMinutes, sourcesPerRun(profile.settings, sources.length));
+  // A source not started because the run's CPU is spent is deferred: it keeps its record.
+  await pool(plan, CONCURRENCY, async ({ source, stored: before }) => {
+    const fetched = await refreshSource(source, before, context);
+    const changed = changedSince(fetched.record, before);
+    // A changed record gets its revision here, once: the records later runs build from it carry it on.
+    const result = changed ? { ...fetched, record: withRevision(fetched.record) } : fetched;
     // Stored as soon as it is done: a run cut short keeps every source it finished.
-    if (changedSince(result.record, before)) {
+    if (changed) {
       summary.kvWrites++;
       const put = await writeSource(kv, result.record);
       if (!put.ok) {
@@ -133,7 +140,7 @@ async function run(kv: KVNamespace, profile: Profile, sources: Source[], options
       }
     }
     results.set(source.id, result);
-  });
+  }, () => context.work.canStart);
 
   const records = sources.map((source, index) => results.get(source.id)?.record ?? stored[index] ?? emptyRecord(source));
   for (const [index, source] of sources.entries()) {

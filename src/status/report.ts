@@ -5,7 +5,7 @@
  */
 import { verificationReport } from "../identity/hints.ts";
 import { en, type Messages } from "../i18n/en.ts";
-import { nextTurn, SUBREQUEST_BUDGET } from "../ingest/refresh.ts";
+import { nextTurn, sourcesPerRun } from "../ingest/refresh.ts";
 import type { Failure, FailureKind, Source, Verification } from "../model.ts";
 import { NEVER, sourceFeeds, type Site } from "../site.ts";
 import { feedOriginOf, type FeedOrigin } from "../sources/origin.ts";
@@ -46,6 +46,8 @@ export interface SourceReport {
   next_fetch: string | null;
   gone: boolean;
   item_count: number;
+  /** New entries left for the next runs, the last one having spent its CPU (a home's first fill). */
+  unread: number;
   /** The inbound rel=me verdict for identity accounts; null until checked. */
   verification: VerificationReport | null;
 }
@@ -75,15 +77,16 @@ export function statusReport(
   const feeds = sourceFeeds(site, timeline);
   const count = site.sources.length;
   const minutes = site.profile.settings.refreshMinutes;
+  const perRun = sourcesPerRun(site.profile.settings, count);
   return {
     home: site.profile.url,
     checked_at: timeline.checkedAt === NEVER ? null : timeline.checkedAt,
     updated_at: timeline.builtAt === NEVER ? null : timeline.builtAt,
     item_count: timeline.items.length,
-    rotation: { sources_per_run: Math.min(count, SUBREQUEST_BUDGET), runs_per_cycle: Math.max(1, Math.ceil(count / SUBREQUEST_BUDGET)) },
+    rotation: { sources_per_run: Math.min(count, perRun), runs_per_cycle: Math.max(1, Math.ceil(count / perRun)) },
     sources: site.sources.map((source, index) => {
       const entry = storedById.get(source.id);
-      const turn = nextTurn(index, count, now, minutes, SUBREQUEST_BUDGET).toISOString();
+      const turn = nextTurn(index, count, now, minutes, perRun).toISOString();
       const fetched = feeds.has(source.id) && !entry?.gone;
       const origin = feedOriginOf(source, entry);
       const failure = entry?.failure;
@@ -109,6 +112,7 @@ export function statusReport(
         next_fetch: fetched ? (entry?.nextAttempt && entry.nextAttempt > turn ? entry.nextAttempt : turn) : null,
         gone: entry?.gone ?? false,
         item_count: entry?.itemCount ?? 0,
+        unread: entry?.unread ?? 0,
         verification: verificationReport(verification.get(source.id), source, site.profile.url, t),
       };
     }),

@@ -53,6 +53,15 @@ export interface SourceRecord {
   fingerprints?: Record<string, string>;
   /** The feed's entries older than the kept items, by fingerprint (normalise.ts `older`). */
   older?: Record<string, string>;
+  /** New entries the last read left for a later run (its CPU was spent): the source goes first next run. */
+  unread?: number;
+  /**
+   * A digest of the last body read whole, and of how it was read (m2's reading version, the item
+   * limit): the same body again is not read again, even from a server that sends no validators.
+   */
+  bodyDigest?: string;
+  /** `revisionOf` this record, set when it is stored (see `withRevision`); computed when absent. */
+  revision?: string;
 }
 
 /**
@@ -80,6 +89,9 @@ export function sourceRecord(fields: SourceRecord): SourceRecord {
     items: fields.items,
     fingerprints: fields.fingerprints,
     older: fields.older,
+    unread: fields.unread,
+    bodyDigest: fields.bodyDigest,
+    revision: fields.revision,
   });
 }
 
@@ -89,7 +101,7 @@ function dropUndefined<T extends object>(value: T): T {
 }
 
 /** A source's health as shown on /status, without its items. */
-export type SourceStatus = Omit<SourceRecord, "items" | "etag" | "lastModified" | "fingerprints" | "older"> & {
+export type SourceStatus = Omit<SourceRecord, "items" | "etag" | "lastModified" | "fingerprints" | "older" | "bodyDigest" | "revision"> & {
   itemCount: number;
   /** Hash of the record's content: the timeline is rebuilt when any differs. */
   revision: string;
@@ -104,7 +116,7 @@ interface LegacyFailureFields {
 /**
  * The `failure` of a record or status stored before failures had kinds. The kind is read from the
  * structured fields only (410 → gone, a status → http), never out of the words; without a status
- * it is `unreadable`, and the next fetch of the source replaces it with the real one.
+ * it is `unknown`, and the next fetch of the source replaces it with the real one.
  */
 function legacyFailure(stored: LegacyFailureFields & { gone?: boolean; feed?: string }): Failure | undefined {
   if (stored.error === undefined) return undefined;
@@ -173,9 +185,9 @@ export async function readTimeline(kv: KVNamespace): Promise<Timeline | null> {
   return stored && timelineFromStored(stored);
 }
 
-/** Writes the timeline (already bounded by `boundTimeline`). */
+/** Writes the timeline, bounded (`boundTimeline`): serialised once, for the bound and the put. */
 export async function writeTimeline(kv: KVNamespace, timeline: Timeline): Promise<void> {
-  await kv.put(TIMELINE_KEY, JSON.stringify(timeline));
+  await kv.put(TIMELINE_KEY, boundTimeline(timeline).json);
 }
 
 export async function readSource(kv: KVNamespace, id: string): Promise<SourceRecord | null> {
@@ -232,11 +244,13 @@ export function boundRecord(record: SourceRecord): SourceRecord {
   return sourceRecord({ ...withoutOlder, items, fingerprints, warning: record.warning ? `${record.warning}; ${note(dropped)}` : note(dropped) });
 }
 
-/** The timeline as it can be stored: at most `MAX_TIMELINE_BYTES` of JSON, its oldest items left out. */
-export function boundTimeline(timeline: Timeline): Timeline {
-  if (fits(JSON.stringify(timeline), MAX_TIMELINE_BYTES)) return timeline;
+/** The timeline as it can be stored, with its JSON: at most `MAX_TIMELINE_BYTES`, its oldest items left out. */
+export function boundTimeline(timeline: Timeline): { timeline: Timeline; json: string } {
+  const json = JSON.stringify(timeline);
+  if (fits(json, MAX_TIMELINE_BYTES)) return { timeline, json };
   const frame = encoder.encode(JSON.stringify({ ...timeline, items: [] })).byteLength;
-  return { ...timeline, items: itemsWithin(timeline.items, MAX_TIMELINE_BYTES - frame) };
+  const bounded = { ...timeline, items: itemsWithin(timeline.items, MAX_TIMELINE_BYTES - frame) };
+  return { timeline: bounded, json: JSON.stringify(bounded) };
 }
 
 /**
@@ -266,9 +280,42 @@ export interface IdentityRecord {
 
 /** Fields that change on every fetch without changing what anyone sees. */
 const VOLATILE = new Set(["lastFetch", "lastSuccess", "checkedAt", "builtAt", "version"]);
+/**
+ * How deep volatile fields stand: a record's or a timeline's own fields (depth 0) and a timeline's
+ * statuses (depth 2). Deeper values are serialised as they are, by JSON.stringify's native path
+ * (a replacer function, called for every key of every item, cost more than the rest of a refresh).
+ */
+const VOLATILE_DEPTH = 2;
+
+function withoutVolatile(value: unknown, depth: number): unknown {
+  if (depth > VOLATILE_DEPTH || value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.map((entry) => withoutVolatile(entry, depth + 1));
+  const copy: Record<string, unknown> = {};
+  for (const [key, inner] of Object.entries(value)) if (!VOLATILE.has(key)) copy[key] = withoutVolatile(inner, depth + 1);
+  return copy;
+}
 
 function contentJson(value: unknown): string {
-  return JSON.stringify(value, (key, inner) => (VOLATILE.has(key) ? undefined : inner));
+  return JSON.stringify(withoutVolatile(value, 0));
+}
+
+/**
+ * True when two lists hold the same items. A refresh hands stored items on as the same objects
+ * (an entry read before keeps its item), so most pairs compare by reference; the others by content.
+ */
+export function sameItems(a: readonly Item[], b: readonly Item[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let index = 0; index < a.length; index++) {
+    if (a[index] !== b[index] && JSON.stringify(a[index]) !== JSON.stringify(b[index])) return false;
+  }
+  return true;
+}
+
+/** True when two records differ only in their fetch timestamps (their items compared by `sameItems`). */
+export function sameRecord(a: SourceRecord, b: SourceRecord): boolean {
+  const { items: itemsA, ...restA } = a;
+  const { items: itemsB, ...restB } = b;
+  return sameItems(itemsA, itemsB) && sameContent(restA, restB);
 }
 
 /** True when two records or timelines differ only in their fetch timestamps. */
@@ -283,6 +330,16 @@ export function contentHash(value: unknown): string {
 
 /** The record's status for the timeline: the record without its items, validators and fingerprints. */
 export function statusOf(record: SourceRecord): SourceStatus {
-  const { items, etag: _etag, lastModified: _lastModified, fingerprints: _fingerprints, older: _older, ...rest } = sourceRecord(record);
-  return { ...rest, itemCount: items.length, revision: contentHash(record) };
+  const { items, etag: _etag, lastModified: _lastModified, fingerprints: _fingerprints, older: _older, bodyDigest: _bodyDigest, ...rest } = sourceRecord(record);
+  return { ...rest, itemCount: items.length, revision: record.revision ?? revisionOf(record) };
+}
+
+/** A hash of the record's content (its items included): what tells the timeline a source changed. */
+export function revisionOf(record: SourceRecord): string {
+  return contentHash(sourceRecord({ ...record, revision: undefined }));
+}
+
+/** The record with its revision, computed once, when it is stored; records built from it carry it on. */
+export function withRevision(record: SourceRecord): SourceRecord {
+  return sourceRecord({ ...record, revision: revisionOf(record) });
 }

@@ -96,8 +96,15 @@ describe("record steps", () => {
   it("the plan takes never-fetched sources first, then the rotation's order", () => {
     const { sources } = siteOf([{ url: "https://a.example/" }, { url: "https://b.example/" }, { url: "https://c.example/" }]);
     const fetched = { ...emptyRecord(sources[0]!), lastFetch: NOW.toISOString() };
-    const plan = planRun(sources, [fetched, null, null], NOW, 30);
+    const plan = planRun(sources, [fetched, null, null], NOW, 30, 50);
     expect(plan.map(({ source }) => source.url)).toEqual(["https://b.example/", "https://c.example/", "https://a.example/"]);
+  });
+
+  it("the plan takes a source with entries left to read before the fetched ones", () => {
+    const { sources } = siteOf([{ url: "https://a.example/" }, { url: "https://b.example/" }, { url: "https://c.example/" }]);
+    const done = (index: number) => ({ ...emptyRecord(sources[index]!), lastFetch: NOW.toISOString() });
+    const plan = planRun(sources, [done(0), done(1), { ...done(2), unread: 12 }], NOW, 30, 50);
+    expect(plan.map(({ source }) => source.url)).toEqual(["https://c.example/", "https://a.example/", "https://b.example/"]);
   });
 });
 
@@ -106,7 +113,7 @@ describe("layers", () => {
   it("the store imports nothing of identity/ or ingest/, and one budgeted fetcher and pool serve both the refresh and verification", () => {
     expect(storeSource).not.toMatch(/from "\.\.\/(identity|ingest)\//);
     for (const source of [refreshSource, scheduleSource]) {
-      expect(source).toMatch(/import \{ pool, SubrequestBudget \} from "\.\.?\/(ingest\/)?budget\.ts"/);
+      expect(source).toMatch(/import \{ pool, SubrequestBudget(, WorkBudget)? \} from "\.\.?\/(ingest\/)?budget\.ts"/);
       expect(source).not.toMatch(/Promise\.reject\(new|subrequest budget spent/);
     }
   });

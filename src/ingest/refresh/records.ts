@@ -4,7 +4,7 @@
  * fresh literal from what it keeps, so no field of an earlier state lingers by accident.
  */
 import type { Failure, Item, Source } from "../../model.ts";
-import { sameContent, sourceRecord, type SourceRecord } from "../../store/index.ts";
+import { sameItems, sourceRecord, type SourceRecord } from "../../store/index.ts";
 import type { FetchFailure, FetchOutcome } from "../fetch.ts";
 import { backoffSeconds, REDISCOVERY_SECONDS } from "./plan.ts";
 
@@ -48,6 +48,9 @@ function history(previous: SourceRecord, source: Source) {
     items: previous.items,
     fingerprints: previous.fingerprints,
     older: previous.older,
+    unread: previous.unread,
+    bodyDigest: previous.bodyDigest,
+    revision: previous.revision,
   };
 }
 
@@ -131,6 +134,11 @@ export function afterNotModified(previous: SourceRecord, source: Source, feedUrl
   return { record: sourceRecord({ ...healthy(previous, source, feedUrl, outcome, now), warning: previous.warning }), outcome: "not-modified", newItems: 0 };
 }
 
+/** The record after a 200 whose body is the one read last time (same digest): the items as they were. */
+export function afterSameBody(previous: SourceRecord, source: Source, feedUrl: string, outcome: Extract<FetchOutcome, { kind: "fetched" }>, now: Date): SourceResult {
+  return { record: sourceRecord({ ...healthy(previous, source, feedUrl, outcome, now), warning: previous.warning }), outcome: "unchanged", newItems: 0 };
+}
+
 /** What reading the feed gave (normalise.ts `readFeed`), merged with the source's history. */
 export interface ReadFeed {
   /** The feed's items merged with the history, at most `itemsPerSource`. */
@@ -140,6 +148,10 @@ export interface ReadFeed {
   fingerprints: Record<string, string>;
   older: Record<string, string>;
   lenient?: string;
+  /** New entries left for a later run (the run's CPU was spent). */
+  unread: number;
+  /** The digest of the body and how it was read (recorded only when it was read whole). */
+  bodyDigest: string;
 }
 
 /** The record after the feed was read. A feed that suddenly lists nothing keeps the earlier items, with a warning. */
@@ -150,15 +162,20 @@ export function afterRead(previous: SourceRecord, source: Source, feedUrl: strin
     return { record: sourceRecord({ ...base, warning }), outcome: "unchanged", newItems: 0 };
   }
   const known = new Set(previous.items.map((item) => item.id));
+  const unfinished = read.unread > 0;
   const record = sourceRecord({
     ...base,
+    // Entries left unread: no validators, so that the next run gets the whole body and reads on.
+    ...(unfinished ? { etag: undefined, lastModified: undefined } : {}),
     warning: read.lenient ? `the feed is not well-formed XML (${read.lenient}); read leniently` : undefined,
     items: read.items,
     fingerprints: read.fingerprints,
     older: Object.keys(read.older).length > 0 ? read.older : undefined,
+    unread: unfinished ? read.unread : undefined,
+    bodyDigest: unfinished ? undefined : read.bodyDigest,
   });
   const newItems = read.items.filter((item) => !known.has(item.id)).length;
-  return { record, outcome: sameContent(read.items, previous.items) ? "unchanged" : "updated", newItems };
+  return { record, outcome: sameItems(read.items, previous.items) ? "unchanged" : "updated", newItems };
 }
 
 /** The record after the account page could not be read: backed off, the page read again later. */

@@ -6,12 +6,12 @@
 import type { Profile } from "../../config/index.ts";
 import type { Source } from "../../model.ts";
 import { boundRecord, type SourceRecord } from "../../store/index.ts";
-import type { SubrequestBudget } from "../budget.ts";
+import type { SubrequestBudget, WorkBudget } from "../budget.ts";
 import { decodeFeed } from "../decode.ts";
 import { discoverFeed } from "../discover.ts";
 import { FEED_ACCEPT, politeFetch, type FetchOutcome } from "../fetch.ts";
 import { mergeTimeline } from "../merge.ts";
-import { readFeed } from "../normalise.ts";
+import { readFeed, readingVersion } from "../normalise.ts";
 import { FeedError } from "../parse.ts";
 import { feedToFetch, isDue } from "./plan.ts";
 import {
@@ -21,6 +21,7 @@ import {
   afterPageFailure,
   afterPageWithoutFeed,
   afterRead,
+  afterSameBody,
   afterUnreadableFeed,
   emptyRecord,
   untouched,
@@ -35,6 +36,8 @@ export interface RunContext {
   now: Date;
   force: boolean;
   budget: SubrequestBudget;
+  /** The CPU the run may still spend, by estimate: no source starts, and no entry is read, past it. */
+  work: WorkBudget;
   userAgent: string;
   /** `Date.now()` after which no fetch starts, and before which every fetch ends (request-triggered runs). */
   deadline?: number;
@@ -46,9 +49,18 @@ function timeoutMs(run: RunContext): number {
   return run.deadline === undefined ? configured : Math.min(configured, run.deadline - Date.now());
 }
 
-/** No subrequest or no time left for another fetch: the source waits for the next run. */
+/** No subrequest, no CPU or no time left for another fetch: the source waits for the next run. */
 function mustWait(run: RunContext): boolean {
-  return !run.budget.left || timeoutMs(run) <= 0;
+  return !run.budget.left || !run.work.canStart || timeoutMs(run) <= 0;
+}
+
+/** A digest of a body and of how m2 reads it: the same body read the same way gives the same items. */
+async function digestOf(body: Uint8Array, limit: number): Promise<string> {
+  // SHA-1 as a fingerprint, not for security: the runtime's native digest costs the isolate no CPU to speak of.
+  const hash = new Uint8Array(await crypto.subtle.digest("SHA-1", body));
+  let hex = "";
+  for (const byte of hash) hex += byte.toString(16).padStart(2, "0");
+  return `${hex}.${await readingVersion()}.${limit}`;
 }
 
 /** Reads the account page for its feed; the answer is remembered in the source's record. */
@@ -80,9 +92,23 @@ function fetchFeed(feedUrl: string, stored: SourceRecord | null, run: RunContext
   });
 }
 
-/** Turns a fetched body into the source's next record: its new entries read, merged with its history, bounded in size. */
+/**
+ * Turns a fetched body into the source's next record: the body read last time is not read again;
+ * otherwise its new entries are read (as many as the run's CPU affords), merged with its history,
+ * bounded in size.
+ */
 async function read(current: SourceRecord, source: Source, feedUrl: string, outcome: Extract<FetchOutcome, { kind: "fetched" }>, run: RunContext): Promise<SourceResult> {
   const { itemsPerSource, refreshMinutes } = run.profile.settings;
+  run.work.spendFetch(outcome.body.byteLength);
+  // Claimed before anything is awaited: reads that run at once never count the same milliseconds.
+  const claimed = run.work.claim();
+  const bodyDigest = await digestOf(outcome.body, itemsPerSource);
+  if (bodyDigest === current.bodyDigest && current.feed === feedUrl) {
+    run.work.settle(claimed, 0);
+    return afterSameBody(current, source, feedUrl, outcome, run.now);
+  }
+  // Nothing left to read with: even the feed's frame is not parsed; the next run fetches it again.
+  if (claimed === 0) return untouched(current, "deferred");
   let feed: Awaited<ReturnType<typeof readFeed>>;
   try {
     const context = {
@@ -93,14 +119,17 @@ async function read(current: SourceRecord, source: Source, feedUrl: string, outc
       ...(current.fingerprints ? { fingerprints: current.fingerprints } : {}),
       ...(current.older ? { older: current.older } : {}),
     };
-    feed = await readFeed(decodeFeed(outcome.body, outcome.contentType), context, itemsPerSource);
+    feed = await readFeed(decodeFeed(outcome.body, outcome.contentType), context, itemsPerSource, claimed);
   } catch (error) {
+    // A body that could not be read was read whole, or near enough.
+    run.work.settle(claimed, outcome.body.byteLength);
     const failure = error instanceof FeedError ? { kind: error.kind, detail: error.message } : { kind: "unreadable" as const, detail: `could not be read (${(error as Error).message})` };
     return afterUnreadableFeed(current, source, feedUrl, outcome, failure, run.now, refreshMinutes);
   }
+  run.work.settle(claimed, feed.readChars);
   // The feed shows a window of recent posts; older ones stay as history, up to the cap.
   const items = mergeTimeline([feed.items, current.items], itemsPerSource);
-  const result = afterRead(current, source, feedUrl, outcome, { ...feed, items, empty: feed.items.length === 0 }, run.now);
+  const result = afterRead(current, source, feedUrl, outcome, { ...feed, items, empty: feed.items.length === 0 && feed.unread === 0, bodyDigest }, run.now);
   return result.outcome === "updated" ? { ...result, record: boundRecord(result.record) } : result;
 }
 
@@ -131,8 +160,10 @@ export async function refreshSource(source: Source, stored: SourceRecord | null,
     case "budget-spent":
       return untouched(current, "deferred");
     case "failed":
+      run.work.spendFetch();
       return afterFeedFailure(current, source, feedUrl, outcome, run.now, refreshMinutes);
     case "not-modified":
+      run.work.spendFetch();
       return afterNotModified(current, source, feedUrl, outcome, run.now);
     case "fetched":
       return read(current, source, feedUrl, outcome, run);

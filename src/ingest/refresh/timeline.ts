@@ -4,7 +4,6 @@
  */
 import type { Item, Source, Verification } from "../../model.ts";
 import {
-  boundTimeline,
   contentHash,
   readTimeline,
   sameContent,
@@ -93,14 +92,15 @@ export async function rebuildTimeline(kv: KVNamespace, input: TimelineInput): Pr
   if (!changed && !heartbeatDue(base) && sameContent(identity ?? null, base?.identity ?? null)) return { written: false, kvReads: 1, kvWrites: 0 };
 
   const items = changed || !base ? mergeTimeline(lists, input.maxItems, hostsOf(sources, records)) : base.items;
-  const next = boundTimeline({
-    version: changed || !base ? contentHash({ items, statuses }) : base.version,
+  const next: Timeline = {
+    // The statuses' revisions hash every record's items: with the limit, they say what the items are.
+    version: changed || !base ? contentHash({ statuses, maxItems: input.maxItems }) : base.version,
     builtAt: changed || !base ? now.toISOString() : base.builtAt,
     checkedAt: now.toISOString(),
     items,
     sources: statuses,
     ...(identity ? { identity } : {}),
-  });
+  };
   await writeTimeline(kv, next);
   return { written: true, kvReads: 1, kvWrites: 1 };
 }
