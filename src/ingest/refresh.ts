@@ -5,7 +5,7 @@
  * (src/cron.ts), by stale-while-revalidate and by POST /admin/refresh.
  */
 import type { Profile } from "../config/index.ts";
-import type { Failure, Source } from "../model.ts";
+import type { Failure, Item, Source } from "../model.ts";
 import {
   readSource,
   readTimeline,
@@ -16,7 +16,9 @@ import {
   sourceRecord,
   withRevision,
   type IdentityRecord,
+  statusOf,
   type SourceRecord,
+  type SourceStatus,
   type Timeline,
 } from "../store/index.ts";
 import { pool, SubrequestBudget, WorkBudget } from "./budget.ts";
@@ -67,11 +69,24 @@ export interface RefreshSummary {
   coalesced?: true;
 }
 
-/** Reads the timeline (unless given) and each source's record that still belongs to its account. */
-async function readStored(kv: KVNamespace, sources: readonly Source[], given: Timeline | null | undefined) {
-  const timeline = given === undefined ? await readTimeline(kv) : given;
-  const stored = await Promise.all(sources.map(async (source) => recordOf(source, await readSource(kv, source.id))));
-  return { timeline, stored, kvReads: (given === undefined ? 1 : 0) + sources.length };
+/**
+ * What a run plans from: the stored timeline's status of each source (the records themselves are
+ * read only for the sources the run takes), when it still belongs to the source's account.
+ */
+function statusesOf(sources: readonly Source[], timeline: Timeline | null): (SourceStatus | null)[] {
+  const byId = new Map((timeline?.sources ?? []).map((status) => [status.id, status]));
+  return sources.map((source) => recordOf(source, byId.get(source.id) ?? null));
+}
+
+/** The timeline's items of each source, by `Source.id`. */
+function itemsBySource(timeline: Timeline | null): Map<string, Item[]> {
+  const lists = new Map<string, Item[]>();
+  for (const item of timeline?.items ?? []) {
+    const list = lists.get(item.source);
+    if (list) list.push(item);
+    else lists.set(item.source, [item]);
+  }
+  return lists;
 }
 
 /** True when the record is worth a put: something changed since what was stored. */
@@ -119,39 +134,53 @@ async function run(kv: KVNamespace, profile: Profile, sources: Source[], options
     userAgent: userAgentFor(profile.url),
     ...(options.lease ? { deadline: Date.now() + REQUEST_RUN_SECONDS * 1000 } : {}),
   };
-  const { timeline, stored, kvReads } = await readStored(kv, sources, options.timeline);
-  summary.kvReads += kvReads;
+  const timeline = options.timeline === undefined ? await readTimeline(kv) : options.timeline;
+  if (options.timeline === undefined) summary.kvReads++;
+  const stored = statusesOf(sources, timeline);
 
   const results = new Map<string, SourceResult>();
   const plan = planRun(sources, stored, now, profile.settings.refreshMinutes, sourcesPerRun(profile.settings, sources.length));
   // A source not started because the run's CPU is spent is deferred: it keeps its record.
-  await pool(plan, CONCURRENCY, async ({ source, stored: before }) => {
-    const fetched = await refreshSource(source, before, context);
-    const changed = changedSince(fetched.record, before);
-    // A changed record gets its revision here, once: the records later runs build from it carry it on.
-    const result = changed ? { ...fetched, record: withRevision(fetched.record) } : fetched;
-    // Stored as soon as it is done: a run cut short keeps every source it finished.
-    if (changed) {
-      summary.kvWrites++;
-      const put = await writeSource(kv, result.record);
-      if (!put.ok) {
-        results.set(source.id, { ...result, outcome: "failed", record: sourceRecord({ ...result.record, failure: put.failure }) });
-        return;
+  await pool(
+    plan,
+    CONCURRENCY,
+    async ({ source }) => {
+      // The record is read only now, for a source this run takes.
+      summary.kvReads++;
+      const before = recordOf(source, await readSource(kv, source.id));
+      const fetched = await refreshSource(source, before, context);
+      const changed = changedSince(fetched.record, before);
+      // A changed record gets its revision here, once: the records later runs build from it carry it on.
+      const result = changed ? { ...fetched, record: withRevision(fetched.record) } : fetched;
+      // Stored as soon as it is done: a run cut short keeps every source it finished.
+      if (changed) {
+        summary.kvWrites++;
+        const put = await writeSource(kv, result.record);
+        if (!put.ok) {
+          results.set(source.id, { ...result, outcome: "failed", record: sourceRecord({ ...result.record, failure: put.failure }) });
+          return;
+        }
       }
-    }
-    results.set(source.id, result);
-  }, () => context.work.canStart);
+      results.set(source.id, result);
+    },
+    () => context.work.canStart,
+  );
 
-  const records = sources.map((source, index) => results.get(source.id)?.record ?? stored[index] ?? emptyRecord(source));
+  // The sources this run did not take keep their stored status and their items in the timeline.
+  const kept = itemsBySource(timeline);
+  const statuses: SourceStatus[] = [];
+  const lists: (readonly Item[])[] = [];
   for (const [index, source] of sources.entries()) {
-    const record = records[index]!;
     const result = results.get(source.id);
+    const status = result ? statusOf(result.record) : (stored[index] ?? statusOf(emptyRecord(source)));
+    statuses.push(status);
+    lists.push(result ? result.record.items : (kept.get(source.id) ?? []));
     const outcome = result?.outcome ?? "deferred";
     summary.sources.push({
       id: source.id,
       outcome,
-      items: record.items.length,
-      ...(record.failure && outcome !== "skipped" ? { failure: record.failure } : {}),
+      items: status.itemCount,
+      ...(status.failure && outcome !== "skipped" ? { failure: status.failure } : {}),
       ...(result?.newItems ? { newItems: result.newItems } : {}),
     });
   }
@@ -159,7 +188,8 @@ async function run(kv: KVNamespace, profile: Profile, sources: Source[], options
 
   const written = await rebuildTimeline(kv, {
     sources,
-    records,
+    statuses,
+    lists,
     started: timeline,
     ...(options.identity ? { identity: options.identity } : {}),
     now,

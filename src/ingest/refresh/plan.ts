@@ -86,10 +86,13 @@ export function isDue(record: SourceRecord | null, now: Date, force: boolean): b
   return record.nextAttempt <= now.toISOString();
 }
 
-/** A source and the record it starts the run from (null: never fetched, or another account's). */
+/** What the plan reads of a source's stored state: its status in the timeline, or its record. */
+export type PlanInput = Pick<SourceRecord, "lastFetch" | "unread">;
+
+/** A source and the state it starts the run from (null: never fetched, or another account's). */
 export interface PlannedSource {
   source: Source;
-  stored: SourceRecord | null;
+  stored: PlanInput | null;
 }
 
 /**
@@ -100,18 +103,18 @@ export interface PlannedSource {
  * run does less (identity verification took a share of the subrequests, or the CPU ran out): the
  * sources it cannot reach wait one cycle rather than shift every later window.
  */
-export function planRun(sources: readonly Source[], stored: readonly (SourceRecord | null)[], now: Date, refreshMinutes: number, perRun: number): PlannedSource[] {
+export function planRun(sources: readonly Source[], stored: readonly (PlanInput | null)[], now: Date, refreshMinutes: number, perRun: number): PlannedSource[] {
   const start = rotationStart(sources.length, now, refreshMinutes, perRun);
   const rotated = sources.map((_, position) => {
     const index = (start + position) % sources.length;
     return { source: sources[index]!, stored: stored[index] ?? null };
   });
   const unfinished = ({ stored }: PlannedSource) => !stored?.lastFetch || (stored.unread ?? 0) > 0;
-  return [...rotated.filter(unfinished), ...rotated.filter((planned) => !unfinished(planned))];
+  return [...rotated.filter(unfinished), ...rotated.filter((planned) => !unfinished(planned))].slice(0, perRun);
 }
 
-/** The stored record, when it belongs to this source's account (ids move when `accounts` is reordered). */
-export function recordOf(source: Source, stored: SourceRecord | null): SourceRecord | null {
+/** The stored record (or status), when it belongs to this source's account (ids move when `accounts` is reordered). */
+export function recordOf<T extends Pick<SourceRecord, "account">>(source: Source, stored: T | null): T | null {
   if (!stored) return null;
   // A record stored before records named their account is taken as this account's, once.
   return stored.account === undefined || stored.account === source.url ? stored : null;

@@ -7,7 +7,6 @@ import {
   contentHash,
   readTimeline,
   sameContent,
-  statusOf,
   writeTimeline,
   type IdentityRecord,
   type SourceRecord,
@@ -20,7 +19,7 @@ import { hostOf, mergeTimeline, type SourceHosts } from "../merge.ts";
 export const HEARTBEAT_SECONDS = 6 * 3600;
 
 /** The hosts each source speaks for: its account's, its feed's, and the page its feed was found on. */
-export function hostsOf(sources: readonly Source[], records: readonly SourceRecord[]): SourceHosts {
+export function hostsOf(sources: readonly Source[], records: readonly Pick<SourceRecord, "feed" | "discoveredFrom">[]): SourceHosts {
   const hosts = new Map<string, Set<string>>();
   sources.forEach((source, index) => {
     const record = records[index];
@@ -49,7 +48,10 @@ function mergeIdentity(ours: IdentityRecord | undefined, theirs: IdentityRecord 
 
 export interface TimelineInput {
   sources: readonly Source[];
-  records: readonly SourceRecord[];
+  /** Each source's status, in the order of `sources`. */
+  statuses: readonly SourceStatus[];
+  /** Each source's items, in the order of `sources`: a record's when the run read it, else the timeline's. */
+  lists: readonly (readonly Item[])[];
   /** The timeline as this run read it when it started. */
   started: Timeline | null;
   /** New verdicts from this cron's verification. */
@@ -66,13 +68,13 @@ export interface TimelineInput {
  * stored already says it all.
  */
 export async function rebuildTimeline(kv: KVNamespace, input: TimelineInput): Promise<{ written: boolean; kvReads: number; kvWrites: number }> {
-  const { sources, records, started, now } = input;
-  let statuses: SourceStatus[] = records.map(statusOf);
+  const { sources, started, now } = input;
+  let statuses: SourceStatus[] = [...input.statuses];
   const heartbeatDue = (timeline: Timeline | null) => !timeline || now.getTime() - Date.parse(timeline.checkedAt) >= HEARTBEAT_SECONDS * 1000;
   if (started && sameContent(statuses, started.sources) && !heartbeatDue(started) && !input.identity) return { written: false, kvReads: 0, kvWrites: 0 };
 
   const latest = await readTimeline(kv);
-  let lists: readonly Item[][] = records.map((record) => record.items);
+  let lists = input.lists;
   let identity = input.identity ?? started?.identity;
   if (latest && latest.checkedAt !== started?.checkedAt) {
     // Another run wrote since this one started: per source, the later fetch wins.
@@ -84,14 +86,14 @@ export async function rebuildTimeline(kv: KVNamespace, input: TimelineInput): Pr
       newer.add(ours.id);
       return other;
     });
-    lists = records.map((record) => (newer.has(record.id) ? latest.items.filter((item) => item.source === record.id) : record.items));
+    lists = lists.map((list, index) => (newer.has(statuses[index]!.id) ? latest.items.filter((item) => item.source === statuses[index]!.id) : list));
     identity = mergeIdentity(identity, latest.identity, input.identity !== undefined);
   }
   const base = latest ?? started;
   const changed = !base || !sameContent(statuses, base.sources);
   if (!changed && !heartbeatDue(base) && sameContent(identity ?? null, base?.identity ?? null)) return { written: false, kvReads: 1, kvWrites: 0 };
 
-  const items = changed || !base ? mergeTimeline(lists, input.maxItems, hostsOf(sources, records)) : base.items;
+  const items = changed || !base ? mergeTimeline(lists, input.maxItems, hostsOf(sources, statuses)) : base.items;
   const next: Timeline = {
     // The statuses' revisions hash every record's items: with the limit, they say what the items are.
     version: changed || !base ? contentHash({ statuses, maxItems: input.maxItems }) : base.version,
