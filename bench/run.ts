@@ -174,7 +174,7 @@ async function cron() {
         target: `≤ ${CRON_CPU_LIMIT_MS} ms (Workers Free)`,
         verdict: verdict(cpu <= CRON_CPU_LIMIT_MS),
       });
-    row(`first fill, dearest of ${result.fillRuns} runs`, result.fill, ` (first run in a cold isolate ${ms(result.coldFirst)})`);
+    row(`first fill, median of ${result.fillRuns}${result.fillRuns >= 500 ? "+" : ""} runs`, result.fillMedian, ` (dearest ${ms(result.fill)}; first run in a cold isolate ${ms(result.coldFirst)})`);
     row("nothing new (304)", result.notModified);
     row("nothing new (200, no validators)", result.unchanged);
     row("one new post", result.oneNew);

@@ -67,7 +67,7 @@ export const WORK_COST = {
   /** A run's own part, whatever it fetches: the timeline read and rebuilt. */
   runMs: 1,
   /** Per source of the profile, fetched or not: its stored record read, its status rebuilt, its items merged. */
-  sourceMs: 0.1,
+  sourceMs: 0.2,
   /** One fetched answer (a 304 costs this much and nothing more). */
   fetchMs: 0.25,
   /** Per KB (1 024 characters) of a 200's body, before any entry is parsed. */
@@ -75,11 +75,12 @@ export const WORK_COST = {
   /** Per KB of new entries parsed and sanitised. */
   parseMsPerKb: 2,
   /**
-   * What a run may spend on fetching and reading whatever its bookkeeping takes: four fetches and
-   * two KB of entries, so that every run makes progress. A home whose sources' bookkeeping alone
-   * passes `cpuMsPerRun` less this (beyond about 40 sources at 10 ms) spends more than it.
+   * What a run may spend on fetching and reading whatever its bookkeeping takes (a fetch and one KB
+   * of entries, with room to spare), so that every run makes progress. A home whose sources'
+   * bookkeeping takes more than `cpuMsPerRun` less this (beyond about 30 sources at 10 ms)
+   * spends more than `cpuMsPerRun`.
    */
-  minWorkMs: 5,
+  minWorkMs: 3,
 } as const;
 
 /** The estimated CPU a run has for fetching and reading, after its own part and its sources' bookkeeping. */

@@ -19,7 +19,7 @@ export const MOVED_RECHECK_SECONDS = 7 * 24 * 3600;
 /**
  * How many sources a run takes in turn: the 50 subrequests, or fewer when the CPU a run may spend
  * (`cpuMsPerRun`, 10 ms on Workers Free) affords fewer fetched answers once the run's own part is
- * counted (34 for a 5-source home on Workers Free, 28 for 20, 20 from 50 on). The rotation moves by this many
+ * counted (32 for a 5-source home on Workers Free, 20 for 20, 12 from 30 on). The rotation moves by this many
  * sources per interval.
  */
 export function sourcesPerRun(settings: Profile["settings"], sources: number): number {
