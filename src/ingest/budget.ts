@@ -115,9 +115,12 @@ export class WorkBudget {
     this.leftMs -= WORK_COST.fetchMs + (bodyBytes / 1024) * WORK_COST.scanMsPerKb;
   }
 
-  /** Claims every character of new entries still affordable (0 when none is): `settle` gives back the rest. */
-  claim(): number {
-    const chars = Math.max(0, Math.floor((this.leftMs / WORK_COST.parseMsPerKb) * 1024));
+  /**
+   * Claims the characters of new entries still affordable, at most `most` (a body's length: a
+   * small feed leaves the rest to the others), 0 when none is: `settle` gives back what is unused.
+   */
+  claim(most = Infinity): number {
+    const chars = Math.max(0, Math.min(most, Math.floor((this.leftMs / WORK_COST.parseMsPerKb) * 1024)));
     this.leftMs -= (chars / 1024) * WORK_COST.parseMsPerKb;
     return chars;
   }

@@ -101,7 +101,7 @@ async function read(current: SourceRecord, source: Source, feedUrl: string, outc
   const { itemsPerSource, refreshMinutes } = run.profile.settings;
   run.work.spendFetch(outcome.body.byteLength);
   // Claimed before anything is awaited: reads that run at once never count the same milliseconds.
-  const claimed = run.work.claim();
+  const claimed = run.work.claim(outcome.body.byteLength);
   const bodyDigest = await digestOf(outcome.body, itemsPerSource);
   if (bodyDigest === current.bodyDigest && current.feed === feedUrl) {
     run.work.settle(claimed, 0);
