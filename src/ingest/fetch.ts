@@ -6,6 +6,7 @@
  */
 import type { Failure } from "../model.ts";
 import { BudgetExhausted } from "./budget.ts";
+import { MAX_VALIDATOR_CHARS } from "./limits.ts";
 
 export interface Validators {
   etag?: string;
@@ -163,8 +164,8 @@ export async function politeFetch(url: string, options: FetchOptions): Promise<F
       const validators: Validators = {};
       const etag = response.headers.get("etag");
       const lastModified = response.headers.get("last-modified");
-      if (etag) validators.etag = etag;
-      if (lastModified) validators.lastModified = lastModified;
+      if (etag && etag.length <= MAX_VALIDATOR_CHARS) validators.etag = etag;
+      if (lastModified && lastModified.length <= MAX_VALIDATOR_CHARS) validators.lastModified = lastModified;
       if (status === 304) {
         await response.body?.cancel();
         return { kind: "not-modified", url: current, movedTo, subrequests, ...validators };

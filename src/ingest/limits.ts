@@ -47,3 +47,6 @@ export const MAX_MIME_TYPE_CHARS = 100;
  * collecting there, so an element holding the whole document costs this much, not the document.
  */
 export const MAX_LENIENT_FIELD_CHARS = MAX_HTML_INPUT_CHARS;
+
+/** An ETag or Last-Modified longer than this is not kept: the next fetch is unconditional (a record stays small whatever a server sends). */
+export const MAX_VALIDATOR_CHARS = 256;

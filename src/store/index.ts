@@ -65,6 +65,21 @@ export interface SourceRecord {
 }
 
 /**
+ * Characters of a failure's detail a record keeps: the detail can quote what a server sent (an
+ * error message, a parser's complaint), and a record stays small whatever it was.
+ */
+export const MAX_FAILURE_DETAIL_CHARS = 500;
+
+function boundedFailure(failure: Failure | undefined): Failure | undefined {
+  if (!failure || failure.detail.length <= MAX_FAILURE_DETAIL_CHARS) return failure;
+  let end = MAX_FAILURE_DETAIL_CHARS - 1;
+  // Never half a surrogate pair.
+  const last = failure.detail.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return { ...failure, detail: `${failure.detail.slice(0, end)}…` };
+}
+
+/**
  * A record with its fields in one order, undefined ones left out: every step builds its record
  * through this, so that two records with the same content have the same JSON (`sameContent`).
  */
@@ -81,7 +96,7 @@ export function sourceRecord(fields: SourceRecord): SourceRecord {
     lastModified: fields.lastModified,
     lastFetch: fields.lastFetch,
     lastSuccess: fields.lastSuccess,
-    failure: fields.failure,
+    failure: boundedFailure(fields.failure),
     failures: fields.failures,
     nextAttempt: fields.nextAttempt,
     gone: fields.gone,

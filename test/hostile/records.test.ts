@@ -9,7 +9,8 @@ import { describe, expect, it } from "vitest";
 import { validateProfile, type ProfileInput } from "../../src/config/index.ts";
 import { refresh } from "../../src/ingest/refresh.ts";
 import { resolveSources } from "../../src/sources/index.ts";
-import { MAX_RECORD_BYTES, MAX_TIMELINE_BYTES, readSource, readTimeline } from "../../src/store/index.ts";
+import { MAX_VALIDATOR_CHARS } from "../../src/ingest/limits.ts";
+import { MAX_FAILURE_DETAIL_CHARS, MAX_RECORD_BYTES, MAX_TIMELINE_BYTES, readSource, readTimeline, sourceRecord } from "../../src/store/index.ts";
 import { FEED_TYPES, FIXTURES, env, fakeNet, feedResponse, profileWith, request, workerFor } from "../helpers.ts";
 
 const NOW = new Date("2026-11-28T12:00:00Z");
@@ -167,3 +168,24 @@ describe("records stored before failures had kinds", () => {
   });
 });
 
+
+describe("what a server sends into a record", () => {
+  it("keeps no ETag or Last-Modified longer than MAX_VALIDATOR_CHARS, and no failure detail longer than MAX_FAILURE_DETAIL_CHARS", async () => {
+    const { profile, sources } = siteOf(profileWith([{ url: "https://blog.example/", feed: "https://blog.example/feed/", label: "Blog" }]));
+    const huge = `"${"e".repeat(20_000)}"`;
+    const served = fakeNet({ "https://blog.example/feed/": () => feedResponse(FIXTURES.wordpress, FEED_TYPES.rss, { ETag: huge, "Last-Modified": `${"x".repeat(20_000)} GMT` }) });
+    await refresh(env.M2_KV, profile, sources, { fetcher: served.fetcher, now: NOW });
+    const record = (await readSource(env.M2_KV, sources[0]!.id))!;
+    expect(record.items.length).toBeGreaterThan(0);
+    expect(record.etag).toBeUndefined();
+    expect(record.lastModified).toBeUndefined();
+    expect(MAX_VALIDATOR_CHARS).toBeLessThan(huge.length);
+
+    const failing = sourceRecord({ id: "blog", failures: 1, items: [], failure: { kind: "unreadable", stage: "feed", detail: `😀${"🦊".repeat(10_000)}` } });
+    expect(failing.failure!.detail.length).toBeLessThanOrEqual(MAX_FAILURE_DETAIL_CHARS);
+    expect(failing.failure!.detail.endsWith("…")).toBe(true);
+    // Cut on a character boundary: no lone surrogate before the ellipsis.
+    const beforeEllipsis = failing.failure!.detail.charCodeAt(failing.failure!.detail.length - 2);
+    expect(beforeEllipsis >= 0xd800 && beforeEllipsis <= 0xdbff).toBe(false);
+  });
+});
