@@ -101,7 +101,9 @@ async function read(current: SourceRecord, source: Source, feedUrl: string, outc
   const { itemsPerSource, refreshMinutes } = run.profile.settings;
   run.work.spendFetch(outcome.body.byteLength);
   // Claimed before anything is awaited: reads that run at once never count the same milliseconds.
-  const claimed = run.work.claim(outcome.body.byteLength);
+  // At most the body's length (a small feed leaves the rest to the others), and at least one
+  // character, so that 0 means the run has nothing left, never that the body is empty.
+  const claimed = run.work.claim(Math.max(outcome.body.byteLength, 1));
   const bodyDigest = await digestOf(outcome.body, itemsPerSource);
   if (bodyDigest === current.bodyDigest && current.feed === feedUrl) {
     run.work.settle(claimed, 0);
