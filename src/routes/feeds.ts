@@ -13,7 +13,7 @@ import type { Timeline } from "../store/index.ts";
 import { cached } from "./cache.ts";
 import { timelineOf, type AppContext, type AppEnv } from "./context.ts";
 import { filterQuery, isUnfiltered, passes, sourceFilter, type SourceFilter } from "./filter.ts";
-import { optionalInteger, queryValidator } from "./validate.ts";
+import { hasQuery, optionalInteger, queryValidator } from "./validate.ts";
 
 type Format = { path: string; extension: string; contentType: string; render: (document: FeedDocument) => string };
 
@@ -62,6 +62,11 @@ function limitOf(c: AppContext): number {
   return feedQuery(c).limit ?? c.get("site").profile.settings.feedItems;
 }
 
+/** The validated `?source=` / `?exclude=` filter; a request without a query string has none to read. */
+function filterOf(c: AppContext): SourceFilter {
+  return hasQuery(c) ? sourceFilter(c.req.queries(), c.get("site").sources) : UNFILTERED;
+}
+
 /** Sends a rendered feed with its type; the ETag comes from the route's variant (routes/cache.ts). */
 function send(c: AppContext, format: Format, body: string) {
   c.header("Content-Type", format.contentType);
@@ -73,12 +78,12 @@ export const feeds = new Hono<AppEnv>();
 
 for (const format of FORMATS) {
   const mergedFeed = cached((c, timeline) => {
-    const filter = sourceFilter(c.req.queries(), c.get("site").sources);
+    const filter = filterOf(c);
     return { timeline: timeline.version, filter: filterQuery(filter), limit: limitOf(c) };
   });
   feeds.get(format.path, mergedFeed, async (c) => {
     const { limit } = mergedFeed.variant(c);
-    const filter = sourceFilter(c.req.queries(), c.get("site").sources);
+    const filter = filterOf(c);
     const document = feedDocument(c.get("site"), await timelineOf(c), format.path, isUnfiltered(filter) ? UNFILTERED : filter, undefined, limit);
     return send(c, format, format.render(document));
   });

@@ -27,6 +27,11 @@ export function optionalInteger(min: number, max: number) {
   );
 }
 
+/** True when the request's URL has a query string (most requests for the page and the feeds have none). */
+export function hasQuery(c: AppContext): boolean {
+  return c.req.url.includes("?");
+}
+
 type QueryOutput<TEntries extends Record<string, QuerySchema>> = { [K in keyof TEntries]: v.InferOutput<TEntries[K]> };
 
 /**
@@ -35,14 +40,18 @@ type QueryOutput<TEntries extends Record<string, QuerySchema>> = { [K in keyof T
  * throws a 400 `HTTPException` naming every bad parameter.
  */
 export function queryValidator<TEntries extends Record<string, QuerySchema>>(entriesFor: (site: Site) => TEntries): (c: AppContext) => QueryOutput<TEntries> {
-  const schemas = new WeakMap<Site, { names: string[]; schema: v.ObjectSchema<TEntries, undefined> }>();
+  const schemas = new WeakMap<Site, { names: string[]; schema: v.ObjectSchema<TEntries, undefined>; absent: QueryOutput<TEntries> }>();
   return (c) => {
     const site = c.get("site");
     let compiled = schemas.get(site);
     if (!compiled) {
       const entries = entriesFor(site);
-      schemas.set(site, (compiled = { names: Object.keys(entries), schema: v.object(entries) }));
+      const schema = v.object(entries);
+      // What a request without a query string gets: every parameter absent, validated once.
+      const absent = v.parse(schema, {}) as QueryOutput<TEntries>;
+      schemas.set(site, (compiled = { names: Object.keys(entries), schema, absent }));
     }
+    if (!hasQuery(c)) return compiled.absent;
     const query: Record<string, string | undefined> = {};
     for (const name of compiled.names) {
       const values = c.req.queries(name);
