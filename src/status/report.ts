@@ -6,10 +6,10 @@
 import { verificationReport } from "../identity/hints.ts";
 import { en, type Messages } from "../i18n/en.ts";
 import { nextTurn, sourcesPerRun } from "../ingest/refresh.ts";
-import type { Failure, FailureKind, Source, Verification } from "../model.ts";
+import type { Failure, FailureKind, Verification } from "../model.ts";
 import { NEVER, sourceFeeds, type Site } from "../site.ts";
 import { feedOriginOf, type FeedOrigin } from "../sources/origin.ts";
-import type { SourceStatus, Timeline } from "../store/index.ts";
+import type { Timeline } from "../store/index.ts";
 
 /** An identity's verdict as /status.json shows it: the stored verdict and its hint in the page's language. */
 export type VerificationReport = NonNullable<ReturnType<typeof verificationReport>>;

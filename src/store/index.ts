@@ -142,7 +142,7 @@ function legacyFailure(stored: LegacyFailureFields & { gone?: boolean; feed?: st
 }
 
 /** A record as read from KV, old layouts included, in today's shape. */
-export function recordFromStored(stored: SourceRecord & LegacyFailureFields): SourceRecord {
+function recordFromStored(stored: SourceRecord & LegacyFailureFields): SourceRecord {
   const { error: _error, httpStatus: _httpStatus, ...rest } = stored;
   return sourceRecord({ ...rest, failure: stored.failure ?? legacyFailure(stored) });
 }
@@ -260,7 +260,7 @@ export function boundRecord(record: SourceRecord): SourceRecord {
 }
 
 /** The timeline as it can be stored, with its JSON: at most `MAX_TIMELINE_BYTES`, its oldest items left out. */
-export function boundTimeline(timeline: Timeline): { timeline: Timeline; json: string } {
+function boundTimeline(timeline: Timeline): { timeline: Timeline; json: string } {
   const json = JSON.stringify(timeline);
   if (fits(json, MAX_TIMELINE_BYTES)) return { timeline, json };
   const frame = encoder.encode(JSON.stringify({ ...timeline, items: [] })).byteLength;
@@ -350,7 +350,7 @@ export function statusOf(record: SourceRecord): SourceStatus {
 }
 
 /** A hash of the record's content (its items included): what tells the timeline a source changed. */
-export function revisionOf(record: SourceRecord): string {
+function revisionOf(record: SourceRecord): string {
   return contentHash(sourceRecord({ ...record, revision: undefined }));
 }
 
