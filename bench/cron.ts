@@ -5,12 +5,18 @@
  * in-memory answers and KV by a Map (`CountingKV`, which parses JSON as workerd's KV binding does
  * inside the isolate).
  *
- * Method: `process.cpuUsage()` before and after one `await refresh(…)`, user + system time of the
- * process (so V8's own helper threads, the collector's among them, count too: an upper bound of
- * the isolate's share). Everything it awaits resolves in memory, so no other work runs in between.
- * Wall time would not do inside a Worker (performance.now() stands still during CPU work) and CPU
- * time is what Workers Free limits: 10 ms per invocation.
+ * Method: Node runs with `--single-threaded` (`npm run bench` starts this part so), so that all of
+ * V8's work (compiling, collecting) happens on the one thread that runs the refresh, as it would
+ * count against an isolate at worst. `process.cpuUsage()` (user + system) is read before and after
+ * one `await refresh(…)`; everything it awaits resolves in memory, so nothing else runs in between.
+ * `v8.GCProfiler` gives the collector's share of that time: a run's own work is the rest, and the
+ * collector's pauses are reported apart, since a pause collects whatever the isolate left, not only
+ * what that run allocated. Wall time would not do inside a Worker (performance.now() stands still
+ * during CPU work) and CPU time is what Workers Free limits: 10 ms per invocation. (The thread's
+ * own clock, `process.threadCpuUsage`, moves in 4 ms kernel ticks on these machines: too coarse
+ * for one run.)
  */
+import { GCProfiler } from "node:v8";
 import { validateProfile, type Profile } from "../src/config/index.ts";
 import { refresh } from "../src/ingest/refresh.ts";
 import type { Source } from "../src/model.ts";
@@ -76,7 +82,7 @@ interface Fleet {
 }
 
 /** `count` sources cycling through FORMATS; `validators` says whether servers send ETags. */
-function fleet(count: number, validators: boolean): Fleet {
+export function fleet(count: number, validators: boolean): Fleet {
   const posts = new Map<number, number>();
   const accounts = Array.from({ length: count }, (_, index) => ({
     url: `https://s${index}.example/`,
@@ -86,7 +92,12 @@ function fleet(count: number, validators: boolean): Fleet {
   // Workers Free's limit, as a home on Workers Free sets it: work past it waits for the next run.
   const checked = validateProfile({ name: "Camille Exemple", url: "https://camille.example/", lang: "fr", accounts, settings: { cpuMsPerRun: CRON_CPU_LIMIT_MS } });
   if (!checked.ok) throw new Error(checked.problems.join("; "));
+  // Every body a run can ask for is made here, before any run is measured: the fetcher only looks one up.
   const bodies = new Map<string, string>();
+  for (let index = 0; index < count; index++) {
+    const format = FORMATS[index % FORMATS.length]!;
+    for (const version of [0, 1]) bodies.set(`${index}:${version}`, grownFeed(format.file, format.entries + version, version, `s${index}`));
+  }
   const fetcher = (async (input: RequestInfo | URL, init?: RequestInit) => {
     const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
     const index = Number(new URL(url).hostname.slice(1, -".example".length));
@@ -94,43 +105,61 @@ function fleet(count: number, validators: boolean): Fleet {
     const version = posts.get(index) ?? 0;
     const etag = `"v${version}"`;
     if (validators && new Headers(init?.headers).get("If-None-Match") === etag) return new Response(null, { status: 304, headers: { ETag: etag } });
-    const key = `${index}:${version}`;
-    let body = bodies.get(key);
-    if (body === undefined) bodies.set(key, (body = grownFeed(format.file, format.entries + version, version, `s${index}`)));
+    const body = bodies.get(`${index}:${version}`);
+    if (body === undefined) throw new Error(`no body made for source ${index} at version ${version}`);
     const type = format.file.endsWith(".json") ? "application/feed+json" : format.file.endsWith(".atom") ? "application/atom+xml" : "application/rss+xml";
     return new Response(body, { headers: { "Content-Type": `${type}; charset=utf-8`, ...(validators ? { ETag: etag } : {}) } });
   }) as typeof fetch;
   return { profile: checked.profile, sources: resolveSources(checked.profile), fetcher, publish: (index) => posts.set(index, (posts.get(index) ?? 0) + 1) };
 }
 
-/** CPU milliseconds of one awaited call. */
-async function cpuOf(run: () => Promise<unknown>): Promise<number> {
+/** The CPU of one awaited call, in milliseconds, and the collector's share of it. */
+interface Cost {
+  cpu: number;
+  gc: number;
+}
+
+async function costOf(run: () => Promise<unknown>): Promise<Cost> {
+  const collector = new GCProfiler();
+  collector.start();
   const before = process.cpuUsage();
   await run();
   const spent = process.cpuUsage(before);
-  return (spent.user + spent.system) / 1000;
+  const pauses = collector.stop()?.statistics ?? [];
+  return { cpu: (spent.user + spent.system) / 1000, gc: pauses.reduce((total, pause) => total + pause.cost, 0) / 1000 };
 }
+
+/** A run's own work: its CPU less the collector's pauses in it. */
+const own = (cost: Cost) => Math.max(0, cost.cpu - cost.gc);
 
 export interface CronCpu {
   sources: number;
   /** Cron runs until every entry of every source was read (a home's first fill). */
   fillRuns: number;
-  /** The dearest run of the fill (median over the repetitions; the JIT warm, as in an isolate that ran before). */
-  fill: number;
-  /** The median run of the fill. */
+  /** The fill's runs: median, 95th percentile and dearest of their own work (the JIT warm, as in an isolate that ran before). */
   fillMedian: number;
-  /** Every server answers 304 to the stored ETag. */
+  fillP95: number;
+  fill: number;
+  /** The fill's runs whose own work passed the limit. */
+  fillOver: number;
+  /** The longest collector pause in one run of the fill, and how many runs had one of over 1 ms. */
+  fillGc: number;
+  fillGcRuns: number;
+  /** Every server answers 304 to the stored ETag (own work). */
   notModified: number;
   /** Servers without validators: the same 200 body again, nothing new. */
   unchanged: number;
   /** One source has one new post (304 elsewhere). */
   oneNew: number;
-  /** The first run of the first repetition: a cold isolate, nothing compiled yet. */
+  /** The first run in the process, nothing compiled yet (a cold isolate): own work, and the collector's share. */
   coldFirst: number;
+  coldFirstGc: number;
   repetitions: number;
 }
 
-const median = (samples: number[]) => [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)]!;
+const sorted = (samples: readonly number[]) => [...samples].sort((a, b) => a - b);
+const median = (samples: readonly number[]) => sorted(samples)[Math.floor(samples.length / 2)]!;
+const percentile = (samples: readonly number[], p: number) => sorted(samples)[Math.min(samples.length - 1, Math.floor(samples.length * p))]!;
 
 /** True when every source was fetched and has nothing left to read. */
 function filled(kv: CountingKV, count: number): boolean {
@@ -145,48 +174,79 @@ function filled(kv: CountingKV, count: number): boolean {
 }
 
 /** The longest fill this bench waits for before it calls the home unfilled. */
-const MAX_FILL_RUNS = 500;
+const MAX_FILL_RUNS = 1_000;
 
 export async function benchCron(counts = [5, 20, 50], repetitions = 5): Promise<CronCpu[]> {
   const results: CronCpu[] = [];
-  let coldFirst: number | undefined;
+  let coldFirst: Cost | undefined;
   for (const count of counts) {
-    const samples = { fill: [] as number[], fillMedian: [] as number[], fillRuns: [] as number[], notModified: [] as number[], unchanged: [] as number[], oneNew: [] as number[] };
+    const samples = {
+      fill: [] as number[],
+      fillMedian: [] as number[],
+      fillP95: [] as number[],
+      fillOver: [] as number[],
+      fillGc: [] as number[],
+      fillGcRuns: [] as number[],
+      fillRuns: [] as number[],
+      notModified: [] as number[],
+      unchanged: [] as number[],
+      oneNew: [] as number[],
+    };
     for (let repetition = 0; repetition < repetitions; repetition++) {
       let slot = Math.floor(START / INTERVAL_MS) + 1;
       const run = (home: Fleet, store: CountingKV) => () => refresh(store.asKV(), home.profile, home.sources, { fetcher: home.fetcher, now: new Date(slot++ * INTERVAL_MS) });
       const fill = async (home: Fleet, store: CountingKV) => {
-        const costs: number[] = [];
+        const costs: Cost[] = [];
         while (!filled(store, count) && costs.length < MAX_FILL_RUNS) {
-          const cpu = await cpuOf(run(home, store));
-          coldFirst ??= cpu;
-          costs.push(cpu);
+          const cost = await costOf(run(home, store));
+          coldFirst ??= cost;
+          costs.push(cost);
         }
-        return { dearest: Math.max(...costs), median: median(costs), runs: costs.length };
+        // The cold run is reported apart: the fill's figures are those of a warm isolate.
+        const warm = costs.filter((cost) => cost !== coldFirst).map(own);
+        const pauses = costs.map((cost) => cost.gc);
+        return {
+          dearest: Math.max(...warm),
+          median: median(warm),
+          p95: percentile(warm, 0.95),
+          over: warm.filter((cpu) => cpu > CRON_CPU_LIMIT_MS).length,
+          gc: Math.max(...pauses),
+          gcRuns: pauses.filter((pause) => pause > 1).length,
+          runs: costs.length,
+        };
       };
       const tagged = fleet(count, true);
       const kv = new CountingKV();
       const first = await fill(tagged, kv);
       samples.fill.push(first.dearest);
       samples.fillMedian.push(first.median);
+      samples.fillP95.push(first.p95);
+      samples.fillOver.push(first.over);
+      samples.fillGc.push(first.gc);
+      samples.fillGcRuns.push(first.gcRuns);
       samples.fillRuns.push(first.runs);
-      samples.notModified.push(await cpuOf(run(tagged, kv)));
+      samples.notModified.push(own(await costOf(run(tagged, kv))));
       tagged.publish(0);
-      samples.oneNew.push(await cpuOf(run(tagged, kv)));
+      samples.oneNew.push(own(await costOf(run(tagged, kv))));
       const plain = fleet(count, false);
       const plainKv = new CountingKV();
       await fill(plain, plainKv);
-      samples.unchanged.push(await cpuOf(run(plain, plainKv)));
+      samples.unchanged.push(own(await costOf(run(plain, plainKv))));
     }
     results.push({
       sources: count,
       fillRuns: median(samples.fillRuns),
-      fill: median(samples.fill),
       fillMedian: median(samples.fillMedian),
+      fillP95: median(samples.fillP95),
+      fill: median(samples.fill),
+      fillOver: median(samples.fillOver),
+      fillGc: median(samples.fillGc),
+      fillGcRuns: median(samples.fillGcRuns),
       notModified: median(samples.notModified),
       unchanged: median(samples.unchanged),
       oneNew: median(samples.oneNew),
-      coldFirst: coldFirst!,
+      coldFirst: own(coldFirst!),
+      coldFirstGc: coldFirst!.gc,
       repetitions,
     });
   }

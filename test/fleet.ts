@@ -56,7 +56,8 @@ export function blogFleet(count: number, feedText: string): Fleet {
   }) as typeof fetch;
   const accounts = Array.from({ length: count }, (_, index) => ({ url: `https://blog${index}.example/`, feed: blogFeedUrl(index), label: `Blog ${index}` }));
   return {
-    profile: { name: "Camille Exemple", url: "https://camille.example/", lang: "fr", accounts },
+    // Workers Paid: these fleets test the subrequest budget and the rotation, which its CPU leaves whole.
+    profile: { name: "Camille Exemple", url: "https://camille.example/", lang: "fr", accounts, settings: { cpuMsPerRun: 30_000 } },
     fetcher,
     requests,
     publish: (index) => versions.set(index, (versions.get(index) ?? 0) + 1),

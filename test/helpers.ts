@@ -53,6 +53,12 @@ export function feedResponse(body: string, type: string, headers: Record<string,
 
 export const HOME = "https://camille.example/";
 
+/**
+ * The CPU of Workers Paid (`cpuMsPerRun`), under which a run reads every source whole: for tests
+ * about something else than how Workers Free's 10 ms (the default) spreads a fill over runs.
+ */
+export const WORKERS_PAID = { cpuMsPerRun: 30_000 } as const;
+
 /** A valid profile with the given accounts. */
 export function profileWith(accounts: ProfileInput["accounts"], extra: Partial<ProfileInput> = {}): ProfileInput {
   return { name: "Camille Exemple", url: HOME, lang: "fr", note: "Développeuse web à Lyon.", accounts, ...extra };

@@ -85,9 +85,9 @@ export const SettingsSchema = v.strictObject({
   cpuMsPerRun: v.optional(
     v.pipe(
       positiveInt(30_000),
-      v.description("CPU milliseconds one refresh run may spend, by m2's estimate. Workers Paid allows 30000 per invocation (the default); on Workers Free set 10: work past it (sources, new entries) waits for the next run. Default: 30000."),
+      v.description("CPU milliseconds one refresh run may spend, by m2's estimate. Workers Free allows 10 per invocation (the default): work past it (sources, new entries) waits for the next run; on Workers Paid set 30000 and every source is read whole in one run. Default: 10."),
     ),
-    30000,
+    10,
   ),
 });
 

@@ -59,8 +59,9 @@ export async function pool<T>(items: readonly T[], limit: number, work: (item: T
  * What a refresh's steps cost in CPU, as measured by `npm run bench` (part 5: the refresh's own
  * modules in Node, `process.cpuUsage`, real formats): each fetched answer (its headers, the
  * record, the status), each KB of a 200's body scanned (decoded, cut into entries, hashed) and,
- * the bulk, each KB of new entries parsed and sanitised (0.5–1.1 ms per KB across the formats of
- * the fixtures; the dearest is counted). A Worker cannot time its own CPU (performance.now()
+ * the bulk, each KB of new entries parsed and sanitised (0.3–0.65 ms per KB across the formats of
+ * the fixtures, JIT warm; counted at about twice the dearest, for the runs the JIT or the
+ * collector makes dearer). A Worker cannot time its own CPU (performance.now()
  * stands still while JavaScript runs), so a run counts these estimates instead.
  */
 export const WORK_COST = {
@@ -73,7 +74,7 @@ export const WORK_COST = {
   /** Per KB (1 024 characters) of a 200's body, before any entry is parsed. */
   scanMsPerKb: 0.06,
   /** Per KB of new entries parsed and sanitised. */
-  parseMsPerKb: 2,
+  parseMsPerKb: 1,
   /**
    * What a run may spend on fetching and reading whatever its bookkeeping takes (a fetch and one KB
    * of entries, with room to spare), so that every run makes progress. A home whose sources'

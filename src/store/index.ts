@@ -326,16 +326,30 @@ export function sameItems(a: readonly Item[], b: readonly Item[]): boolean {
   return true;
 }
 
-/** True when two records differ only in their fetch timestamps (their items compared by `sameItems`). */
+/** True when two records differ only in their fetch timestamps. */
 export function sameRecord(a: SourceRecord, b: SourceRecord): boolean {
-  const { items: itemsA, ...restA } = a;
-  const { items: itemsB, ...restB } = b;
-  return sameItems(itemsA, itemsB) && sameContent(restA, restB);
+  return sameContent(a, b);
 }
 
-/** True when two records or timelines differ only in their fetch timestamps. */
-export function sameContent(a: unknown, b: unknown): boolean {
-  return contentJson(a) === contentJson(b);
+/**
+ * True when two records, statuses or timelines differ only in their fetch timestamps: what
+ * `contentJson` would say, without serialising what did not change. A refresh hands on what it
+ * kept as the same objects (a 304's items, fingerprints and history), so most fields compare by
+ * reference; the others field by field down to where volatile fields stand, then by their JSON.
+ */
+export function sameContent(a: unknown, b: unknown, depth = 0): boolean {
+  if (a === b) return true;
+  if (depth > VOLATILE_DEPTH || a === null || b === null || typeof a !== "object" || typeof b !== "object") return JSON.stringify(a) === JSON.stringify(b);
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((entry, index) => sameContent(entry, b[index], depth + 1));
+  }
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  for (const key of new Set([...Object.keys(left), ...Object.keys(right)])) {
+    if (!VOLATILE.has(key) && !sameContent(left[key], right[key], depth + 1)) return false;
+  }
+  return true;
 }
 
 /** A short hash of a value's content (volatile fields left out). */

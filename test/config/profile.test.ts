@@ -73,7 +73,7 @@ describe("profile.json", () => {
       feedItems: 50,
       fetchTimeoutSeconds: 10,
       maxFeedBytes: 5_000_000,
-      cpuMsPerRun: 30_000,
+      cpuMsPerRun: 10,
     });
   });
 });

@@ -8,7 +8,7 @@ import { decodeFeed } from "../../src/ingest/decode.ts";
 import { normalise } from "../../src/ingest/normalise.ts";
 import { FeedError, parseFeed } from "../../src/ingest/parse.ts";
 import type { Source } from "../../src/model.ts";
-import { FEED_TYPES, FIXTURES, fakeNet, feedResponse, profileWith, request, runCron, workerFor } from "../helpers.ts";
+import { FEED_TYPES, FIXTURES, WORKERS_PAID, fakeNet, feedResponse, profileWith, request, runCron, workerFor } from "../helpers.ts";
 
 const SOURCE: Source = {
   id: "odd", url: "https://odd.example/", label: "Odd", service: "web", serviceName: "Website",
@@ -154,7 +154,7 @@ describe("odd feeds through the Worker", () => {
       net.set(`https://${name.toLowerCase()}.example/feed`, feedResponse(body, FEED_TYPES.rss));
       accounts.push({ url: `https://${name.toLowerCase()}.example/`, feed: `https://${name.toLowerCase()}.example/feed`, label: name });
     }
-    const worker = workerFor(profileWith(accounts), { refresh: { fetcher: net.fetcher } });
+    const worker = workerFor(profileWith(accounts, { settings: WORKERS_PAID }), { refresh: { fetcher: net.fetcher } });
     await runCron(worker);
 
     const status = (await (await request(worker, "/status.json")).json()) as { sources: { id: string; error: string | null; item_count: number }[] };

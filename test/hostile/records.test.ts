@@ -11,7 +11,7 @@ import { refresh } from "../../src/ingest/refresh.ts";
 import { resolveSources } from "../../src/sources/index.ts";
 import { MAX_VALIDATOR_CHARS } from "../../src/ingest/limits.ts";
 import { MAX_FAILURE_DETAIL_CHARS, MAX_RECORD_BYTES, MAX_TIMELINE_BYTES, readSource, readTimeline, sourceRecord } from "../../src/store/index.ts";
-import { FEED_TYPES, FIXTURES, env, fakeNet, feedResponse, profileWith, request, workerFor } from "../helpers.ts";
+import { FEED_TYPES, FIXTURES, WORKERS_PAID, env, fakeNet, feedResponse, profileWith, request, workerFor } from "../helpers.ts";
 
 const NOW = new Date("2026-11-28T12:00:00Z");
 const bytes = (text: string | null) => new TextEncoder().encode(text ?? "").byteLength;
@@ -39,7 +39,7 @@ describe("bounded size", () => {
     const { profile, sources } = siteOf(
       profileWith(
         hosts.map((host) => ({ url: `https://${host}/`, feed: `https://${host}/feed.xml` })),
-        { settings: { itemsPerSource: 120, maxItems: 1000, maxFeedBytes: 10_000_000 } },
+        { settings: { itemsPerSource: 120, maxItems: 1000, maxFeedBytes: 10_000_000, ...WORKERS_PAID } },
       ),
     );
     const summary = await refresh(env.M2_KV, profile, sources, { fetcher: net.fetcher, now: NOW });

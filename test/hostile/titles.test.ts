@@ -15,7 +15,7 @@ import { normalise } from "../../src/ingest/normalise.ts";
 import { parseFeed } from "../../src/ingest/parse.ts";
 import { neutralise, titleText } from "../../src/ingest/sanitise.ts";
 import type { Source } from "../../src/model.ts";
-import { FEED_TYPES, fakeNet, feedResponse, profileWith, request, runCron, workerFor } from "../helpers.ts";
+import { FEED_TYPES, WORKERS_PAID, fakeNet, feedResponse, profileWith, request, runCron, workerFor } from "../helpers.ts";
 import { xmlElements } from "./html-audit.ts";
 
 const VECTORS = vectorsText.split("\n").filter((line) => line.trim() !== "");
@@ -101,7 +101,7 @@ describe("every XSS vector as a title", () => {
         { url: "https://atom.example/", feed: "https://atom.example/feed.atom", label: "Atom" },
         { url: "https://json.example/", feed: "https://json.example/feed.json", label: "JSON" },
       ],
-      { settings: { itemsPerSource: 500, maxItems: 10_000, pageItems: 200, feedItems: 500 } },
+      { settings: { itemsPerSource: 500, maxItems: 10_000, pageItems: 200, feedItems: 500, ...WORKERS_PAID } },
     );
     const worker = workerFor(profile, { refresh: { fetcher: net.fetcher } });
     await runCron(worker);

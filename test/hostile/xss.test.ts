@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import vectorsText from "../fixtures/hostile/xss-vectors.txt?raw";
 import { sanitise } from "../../src/ingest/sanitise.ts";
-import { FEED_TYPES, fakeNet, feedResponse, profileWith, request, runCron, workerFor } from "../helpers.ts";
+import { FEED_TYPES, WORKERS_PAID, fakeNet, feedResponse, profileWith, request, runCron, workerFor } from "../helpers.ts";
 import { auditHtml, isScriptUrl, xmlElements } from "./html-audit.ts";
 
 const VECTORS = vectorsText.split("\n").filter((line) => line.trim() !== "");
@@ -80,7 +80,7 @@ function jsonFeedWith(vectors: string[]): string {
   });
 }
 
-const SETTINGS = { itemsPerSource: 500, maxItems: 10000, pageItems: 200, feedItems: 500 };
+const SETTINGS = { itemsPerSource: 500, maxItems: 10000, pageItems: 200, feedItems: 500, ...WORKERS_PAID };
 
 async function hostileHome(vectors: string[]) {
   const net = fakeNet({

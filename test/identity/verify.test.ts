@@ -14,7 +14,7 @@ import blueskyOtherHandle from "../fixtures/identity/bluesky-profile-other-handl
 import blueskyProfile from "../fixtures/identity/bluesky-profile.json?raw";
 import githubTrailingSlash from "../fixtures/identity/github-trailing-slash.html?raw";
 import mastodonExact from "../fixtures/identity/mastodon-exact.html?raw";
-import { env, fakeNet, profileWith, request, runCron, workerFor, type Route } from "../helpers.ts";
+import { WORKERS_PAID, env, fakeNet, profileWith, request, runCron, workerFor, type Route } from "../helpers.ts";
 
 const html = (body: string): Route => new Response(body, { headers: { "Content-Type": "text/html; charset=utf-8" } });
 const json = (body: string): Route => new Response(body, { headers: { "Content-Type": "application/json" } });
@@ -37,7 +37,7 @@ function fixtureHome() {
     { url: "https://bsky.app/profile/camille.example" },
     { url: "https://www.linkedin.com/in/camille", identity: false },
     { url: "mailto:bonjour@camille.example" },
-  ]);
+  ], { settings: WORKERS_PAID });
   return { net, profile };
 }
 
@@ -249,10 +249,10 @@ describe("verification storage and budget", () => {
     expect(net.requests).toHaveLength(2 * VERIFY_BUDGET);
   });
 
-  it("leaves the feeds 40 of the cron's 50 subrequests when verification is due", async () => {
+  it("leaves the feeds 40 of the cron's 50 subrequests when verification is due (Workers Paid's CPU, which affords them all)", async () => {
     const accounts = Array.from({ length: 45 }, (_, i) => ({ url: `https://site${i}.example/`, feed: `https://site${i}.example/feed.xml`, label: `Site ${i}` }));
     const net = fakeNet();
-    await runCron(workerFor(profileWith(accounts), { refresh: { fetcher: net.fetcher, now: NOT_IN_SLOT } }));
+    await runCron(workerFor(profileWith(accounts, { settings: WORKERS_PAID }), { refresh: { fetcher: net.fetcher, now: NOT_IN_SLOT } }));
     const feeds = net.requests.filter((r) => r.url.endsWith("/feed.xml")).length;
     expect(feeds).toBe(40);
     expect(net.requests.length - feeds).toBe(VERIFY_BUDGET);

@@ -66,9 +66,16 @@ describe("the work budget", () => {
     expect(answers.at(-1)).toBe(304);
   });
 
-  it("reads the same feed in one run at Workers Paid's 30 000 ms (the default)", async () => {
+  it("spreads it at the default, which is Workers Free's 10 ms", async () => {
     const profile = home({});
-    expect(profile.settings.cpuMsPerRun).toBe(30_000);
+    expect(profile.settings.cpuMsPerRun).toBe(10);
+    const sources = resolveSources(profile);
+    await refresh(env.M2_KV, profile, sources, { fetcher: server(longFeed(), true).fetcher, now: at(0) });
+    expect((await readSource(env.M2_KV, sources[0]!.id))!.unread).toBeGreaterThan(0);
+  });
+
+  it("reads the same feed in one run at Workers Paid's 30 000 ms", async () => {
+    const profile = home({ cpuMsPerRun: 30_000 });
     const sources = resolveSources(profile);
     await refresh(env.M2_KV, profile, sources, { fetcher: server(longFeed(), true).fetcher, now: at(0) });
     const record = (await readSource(env.M2_KV, sources[0]!.id))!;
@@ -77,7 +84,7 @@ describe("the work budget", () => {
   });
 
   it("does not read again a 200 whose body is the one read last time, from a server without validators", async () => {
-    const profile = home({});
+    const profile = home({ cpuMsPerRun: 30_000 });
     const sources = resolveSources(profile);
     const { fetcher } = server(longFeed(), false);
     await refresh(env.M2_KV, profile, sources, { fetcher, now: at(0) });

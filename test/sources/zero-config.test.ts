@@ -14,7 +14,7 @@ import reddit from "../fixtures/feeds/reddit.atom?raw";
 import noFeed from "../fixtures/pages/no-feed.html?raw";
 import wordpressHome from "../fixtures/pages/wordpress-home.html?raw";
 import youtubeHandle from "../fixtures/pages/youtube-handle.html?raw";
-import { FEED_TYPES, FIXTURES, HOME, fakeNet, feedResponse, profileWith, request, runCron, workerFor } from "../helpers.ts";
+import { FEED_TYPES, FIXTURES, HOME, WORKERS_PAID, fakeNet, feedResponse, profileWith, request, runCron, workerFor } from "../helpers.ts";
 
 const html = (body: string) => new Response(body, { headers: { "Content-Type": "text/html; charset=utf-8" } });
 
@@ -51,7 +51,7 @@ function zeroConfigHome() {
     "https://blog.camille.example/feed/": feedResponse(FIXTURES.wordpress, FEED_TYPES.rss),
     "https://camille.example/portfolio/": html(noFeed),
   });
-  const profile = profileWith(ACCOUNTS.map(([url]) => ({ url })));
+  const profile = profileWith(ACCOUNTS.map(([url]) => ({ url })), { settings: WORKERS_PAID });
   return { net, worker: workerFor(profile, { refresh: { fetcher: net.fetcher } }) };
 }
 
