@@ -1,6 +1,8 @@
-/** @module The Worker entry: the home for profile.json, and the cron that refreshes its feeds. */
+/** @module The Worker entry: the home for profile.json, the cron that refreshes its feeds, and the home's Durable Object. */
 import profile from "../profile.json";
 import { createWorker } from "./app.tsx";
+
+export { HomeStore } from "./posts/store.ts";
 
 const worker = createWorker(profile);
 

@@ -5,20 +5,8 @@
 import { Hono } from "hono";
 import { bearerAuth } from "hono/bearer-auth";
 import { HTTPException } from "hono/http-exception";
+import { sameSecret } from "../auth/grants.ts";
 import type { AppContext, AppEnv } from "./context.ts";
-
-async function digest(text: string): Promise<ArrayBuffer> {
-  return crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-}
-
-/**
- * Compares a presented token with the secret in constant time. Both are hashed first, so the
- * comparison takes the same time whatever their lengths, and neither length leaks.
- */
-export async function tokenMatches(presented: string, secret: string): Promise<boolean> {
-  const [a, b] = await Promise.all([digest(presented), digest(secret)]);
-  return crypto.subtle.timingSafeEqual(a, b);
-}
 
 const adminSecret = (c: { env: unknown }) => (c.env as { ADMIN_TOKEN?: string } | undefined)?.ADMIN_TOKEN;
 
@@ -42,7 +30,7 @@ admin.use("/admin/*", async (c, next) => {
 admin.use(
   "/admin/*",
   bearerAuth({
-    verifyToken: (token, c) => tokenMatches(token, adminSecret(c)!),
+    verifyToken: (token, c) => sameSecret(token, adminSecret(c)!),
     noAuthenticationHeader: refused,
     invalidAuthenticationHeader: refused,
     invalidToken: refused,

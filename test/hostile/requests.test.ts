@@ -5,7 +5,7 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import { validateProfile } from "../../src/config/index.ts";
-import { tokenMatches } from "../../src/routes/admin.ts";
+import { sameSecret as tokenMatches } from "../../src/auth/grants.ts";
 import { HOME, env, profileWith, request, runCron, threeAccountHome, workerFor, type Worker } from "../helpers.ts";
 import { auditHtml } from "./html-audit.ts";
 

@@ -1,0 +1,332 @@
+/**
+ * @module The home's Durable Object (SQLite storage): where what the owner writes lives, since it
+ * cannot be fetched again. Every method runs to its end before the next starts (no await between
+ * reading and writing a row), so two posts in the same second both get a row, and an edit made
+ * against an older revision is refused instead of overwriting the other. After each change it
+ * rewrites the KV key `posts` that visitors read (`PostsSnapshot`), from an alarm, at most once a
+ * second (KV's limit per key), the latest state each time.
+ */
+import { DurableObject } from "cloudflare:workers";
+import { stableHash } from "../hash.ts";
+import type { Item } from "../model.ts";
+import { applyOperations, checkPostSize, InvalidRequest, kindOf, slugOf, type UpdateOperations } from "./mf2.ts";
+import { postItem, type PostContext } from "./render.ts";
+import type { Mf2Properties, PostKind, PostsSnapshot, StoredPost } from "./types.ts";
+
+/** Posts in the snapshot visitors read: the page, the feeds and their permalinks; older ones are read from the store. */
+export const SNAPSHOT_POSTS = 200;
+/** Deleted paths in the snapshot (410 without asking the store); older deletions are found in the store. */
+export const SNAPSHOT_TOMBSTONES = 1_000;
+/** Posts one home may hold. */
+export const MAX_POSTS = 100_000;
+export const POSTS_KEY = "posts";
+/** KV takes one write per second per key. */
+const SNAPSHOT_INTERVAL_MS = 1_000;
+
+/** Why a write was refused, for the route to answer with. */
+export type WriteRefusal = { refused: "not-found" | "conflict" | "invalid" | "full"; message: string };
+
+export type WriteResult = { post: StoredPost; snapshot: PostsSnapshot } | WriteRefusal;
+
+/** A create: the properties, and what the writer chose (a slug, a date for a backdated post). */
+export interface NewPost {
+  properties: Mf2Properties;
+  slug?: string;
+  published?: string;
+}
+
+interface PostRow extends Record<string, SqlStorageValue> {
+  uid: string;
+  path: string;
+  kind: string;
+  properties: string;
+  published: string;
+  updated: string | null;
+  deleted: string | null;
+  revision: number;
+  item: string;
+}
+
+/** What an access token grants (IndieAuth): who, to which client, which scopes, until when. */
+export interface TokenGrant {
+  clientId: string;
+  scope: string[];
+  me: string;
+  issuedAt: number;
+  expiresAt: number;
+}
+
+interface TokenRow extends Record<string, SqlStorageValue> {
+  hash: string;
+  client_id: string;
+  scope: string;
+  me: string;
+  issued: number;
+  expires: number;
+  revoked: number | null;
+}
+
+function base64url(bytes: Uint8Array): string {
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+/** Tokens are kept as their SHA-256 (hex): a copy of the table grants nothing. */
+async function tokenHash(token: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(token)));
+  let hex = "";
+  for (const byte of digest) hex += byte.toString(16).padStart(2, "0");
+  return hex;
+}
+
+const ID_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz";
+
+/** A uid that sorts by time: the creation time in base 36, then 4 random characters. */
+function newUid(now: number): string {
+  const random = crypto.getRandomValues(new Uint8Array(4));
+  let suffix = "";
+  for (const byte of random) suffix += ID_ALPHABET[byte % 36];
+  return `${now.toString(36)}${suffix}`;
+}
+
+/** The path of a post: articles by their slug, the others by their uid. */
+function basePath(kind: PostKind, uid: string, slug: string): string {
+  if (kind === "article" && slug) return `/articles/${slug}`;
+  return `/${kind}s/${uid}`;
+}
+
+function toPost(row: PostRow): StoredPost {
+  return {
+    uid: row.uid,
+    path: row.path,
+    kind: row.kind as PostKind,
+    properties: JSON.parse(row.properties) as Mf2Properties,
+    published: row.published,
+    ...(row.updated ? { updated: row.updated } : {}),
+    ...(row.deleted ? { deleted: row.deleted } : {}),
+    revision: row.revision,
+  };
+}
+
+/** A date a writer may set: ISO 8601 that parses, not after now (a post is never in the future). */
+function publishedAt(given: string | undefined, now: Date): string {
+  if (given === undefined) return now.toISOString();
+  const time = Date.parse(given);
+  if (Number.isNaN(time)) throw new InvalidRequest(`published: "${given.slice(0, 40)}" is not a date`);
+  return new Date(Math.min(time, now.getTime())).toISOString();
+}
+
+export class HomeStore extends DurableObject<Env> {
+  private readonly sql: SqlStorage;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS posts (
+      uid TEXT PRIMARY KEY,
+      path TEXT NOT NULL UNIQUE,
+      kind TEXT NOT NULL,
+      properties TEXT NOT NULL,
+      published TEXT NOT NULL,
+      updated TEXT,
+      deleted TEXT,
+      revision INTEGER NOT NULL,
+      item TEXT NOT NULL
+    )`);
+    this.sql.exec("CREATE INDEX IF NOT EXISTS posts_by_date ON posts (published DESC)");
+    this.sql.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS tokens (
+      hash TEXT PRIMARY KEY,
+      client_id TEXT NOT NULL,
+      scope TEXT NOT NULL,
+      me TEXT NOT NULL,
+      issued INTEGER NOT NULL,
+      expires INTEGER NOT NULL,
+      revoked INTEGER
+    )`);
+  }
+
+  /** A new access token (32 random bytes, base64url); only its SHA-256 is kept. */
+  async issueToken(grant: { clientId: string; scope: string[]; me: string; ttlSeconds: number }, nowMs = Date.now()): Promise<{ token: string; expiresAt: number }> {
+    const token = base64url(crypto.getRandomValues(new Uint8Array(32)));
+    const expiresAt = nowMs + grant.ttlSeconds * 1000;
+    this.sql.exec("DELETE FROM tokens WHERE expires < ?", nowMs);
+    this.sql.exec("INSERT INTO tokens (hash, client_id, scope, me, issued, expires) VALUES (?, ?, ?, ?, ?, ?)", await tokenHash(token), grant.clientId, grant.scope.join(" "), grant.me, nowMs, expiresAt);
+    return { token, expiresAt };
+  }
+
+  /** What a token grants, or null when it is unknown, expired or revoked. */
+  async checkToken(token: string, nowMs = Date.now()): Promise<TokenGrant | null> {
+    const row = this.sql.exec<TokenRow>("SELECT * FROM tokens WHERE hash = ?", await tokenHash(token)).toArray()[0];
+    if (!row || row.revoked !== null || row.expires <= nowMs) return null;
+    return { clientId: row.client_id, scope: row.scope.split(" ").filter(Boolean), me: row.me, issuedAt: row.issued, expiresAt: row.expires };
+  }
+
+  /** Revokes a token; unknown tokens are no error (RFC 7009). */
+  async revokeToken(token: string, nowMs = Date.now()): Promise<void> {
+    this.sql.exec("UPDATE tokens SET revoked = ? WHERE hash = ?", nowMs, await tokenHash(token));
+  }
+
+  /** Creates a post; its path is made unique (`-2`, `-3`… after a slug already taken). */
+  create(input: NewPost, context: PostContext, nowMs = Date.now()): WriteResult {
+    return this.refusing(() => {
+      checkPostSize(input.properties);
+      const count = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM posts").one().n;
+      if (count >= MAX_POSTS) return { refused: "full", message: `this home holds ${MAX_POSTS} posts, its most` };
+      const now = new Date(nowMs);
+      const kind = kindOf(input.properties);
+      let uid = newUid(nowMs);
+      while (this.row(uid, "uid")) uid = newUid(nowMs);
+      const slug = slugOf(input.slug ?? (kind === "article" ? (typeof input.properties.name?.[0] === "string" ? input.properties.name[0] : "") : ""));
+      const base = basePath(kind, uid, slug);
+      let path = base;
+      for (let n = 2; this.row(path, "path"); n++) path = `${base}-${n}`;
+      const post: StoredPost = { uid, path, kind, properties: input.properties, published: publishedAt(input.published, now), revision: 1 };
+      this.put(post, context);
+      return { post, snapshot: this.changed() };
+    });
+  }
+
+  /** Applies Micropub's replace / add / delete to a post, refused when `revision` is given and is not the post's. */
+  update(path: string, operations: UpdateOperations, context: PostContext, revision?: number, nowMs = Date.now()): WriteResult {
+    return this.refusing(() => {
+      const row = this.row(path, "path");
+      if (!row || row.deleted) return { refused: "not-found", message: `no post at ${path}` };
+      if (revision !== undefined && row.revision !== revision) {
+        return { refused: "conflict", message: `the post changed since revision ${revision} (now ${row.revision}); nothing was overwritten` };
+      }
+      const before = toPost(row);
+      const properties = applyOperations(before.properties, operations);
+      checkPostSize(properties);
+      // The kind follows the properties, the path stays: a URL once given keeps answering.
+      const post: StoredPost = { ...before, kind: kindOf(properties), properties, updated: new Date(nowMs).toISOString(), revision: before.revision + 1 };
+      this.put(post, context);
+      return { post, snapshot: this.changed() };
+    });
+  }
+
+  /** Marks a post deleted (410 Gone, out of the feeds); its row stays for an undelete. */
+  delete(path: string, context: PostContext, nowMs = Date.now()): WriteResult {
+    const row = this.row(path, "path");
+    if (!row || row.deleted) return { refused: "not-found", message: `no post at ${path}` };
+    const post: StoredPost = { ...toPost(row), deleted: new Date(nowMs).toISOString(), revision: row.revision + 1 };
+    this.put(post, context);
+    return { post, snapshot: this.changed() };
+  }
+
+  undelete(path: string, context: PostContext): WriteResult {
+    const row = this.row(path, "path");
+    if (!row || !row.deleted) return { refused: "not-found", message: `no deleted post at ${path}` };
+    const { deleted: _deleted, ...rest } = toPost(row);
+    const post: StoredPost = { ...rest, revision: row.revision + 1 };
+    this.put(post, context);
+    return { post, snapshot: this.changed() };
+  }
+
+  /** The post at a path, deleted or not; null when there never was one. */
+  get(path: string): StoredPost | null {
+    const row = this.row(path, "path");
+    return row ? toPost(row) : null;
+  }
+
+  /** Every post, deleted ones included, newest first (the owner's list, the export). */
+  list(): StoredPost[] {
+    return this.sql.exec<PostRow>("SELECT * FROM posts ORDER BY published DESC, uid DESC").toArray().map(toPost);
+  }
+
+  /**
+   * Takes back an export: each post by its uid, kept as it was (path, dates, revision), replacing
+   * a post of the same uid only when the imported one is a later revision. All or nothing.
+   */
+  import(posts: StoredPost[], context: PostContext): { imported: number; kept: number; snapshot: PostsSnapshot } | WriteRefusal {
+    return this.refusing(() => {
+      let imported = 0;
+      let kept = 0;
+      this.ctx.storage.transactionSync(() => {
+        for (const post of posts) {
+          checkPostSize(post.properties);
+          const existing = this.row(post.uid, "uid");
+          const taken = this.row(post.path, "path");
+          if ((existing && existing.revision >= post.revision) || (taken && taken.uid !== post.uid)) {
+            kept++;
+            continue;
+          }
+          this.put({ ...post, kind: kindOf(post.properties) }, context);
+          imported++;
+        }
+        const count = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM posts").one().n;
+        if (count > MAX_POSTS) throw new InvalidRequest(`the import would make ${count} posts; at most ${MAX_POSTS}`);
+      });
+      return { imported, kept, snapshot: this.changed() };
+    });
+  }
+
+  /** What visitors read, as of now (also written to KV by the alarm). */
+  snapshot(): PostsSnapshot {
+    const items = this.sql
+      .exec<{ item: string }>("SELECT item FROM posts WHERE deleted IS NULL ORDER BY published DESC, uid DESC LIMIT ?", SNAPSHOT_POSTS)
+      .toArray()
+      .map((row) => JSON.parse(row.item) as Item);
+    const deleted = this.sql
+      .exec<{ path: string }>("SELECT path FROM posts WHERE deleted IS NOT NULL ORDER BY deleted DESC LIMIT ?", SNAPSHOT_TOMBSTONES)
+      .toArray()
+      .map((row) => row.path);
+    return { version: this.version(), items, deleted };
+  }
+
+  /** Writes the snapshot to KV; another alarm follows when posts changed while it was written. */
+  override async alarm(): Promise<void> {
+    const snapshot = this.snapshot();
+    await this.env.M2_KV.put(POSTS_KEY, JSON.stringify(snapshot));
+    this.setMeta("flushed", snapshot.version);
+    this.setMeta("flushedAt", String(Date.now()));
+    if (this.version() !== snapshot.version) await this.ctx.storage.setAlarm(Date.now() + SNAPSHOT_INTERVAL_MS);
+  }
+
+  private refusing<T>(write: () => T | WriteRefusal): T | WriteRefusal {
+    try {
+      return write();
+    } catch (error) {
+      if (error instanceof InvalidRequest) return { refused: "invalid", message: error.message };
+      throw error;
+    }
+  }
+
+  private row(value: string, column: "uid" | "path"): PostRow | undefined {
+    return this.sql.exec<PostRow>(`SELECT * FROM posts WHERE ${column} = ?`, value).toArray()[0];
+  }
+
+  private put(post: StoredPost, context: PostContext): void {
+    const item = postItem(post, context);
+    this.sql.exec(
+      "INSERT OR REPLACE INTO posts (uid, path, kind, properties, published, updated, deleted, revision, item) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      post.uid,
+      post.path,
+      post.kind,
+      JSON.stringify(post.properties),
+      post.published,
+      post.updated ?? null,
+      post.deleted ?? null,
+      post.revision,
+      JSON.stringify(item),
+    );
+  }
+
+  private version(): string {
+    return this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'version'").toArray()[0]?.value ?? "0";
+  }
+
+  private setMeta(key: string, value: string): void {
+    this.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", key, value);
+  }
+
+  /** A new version after a change, and the alarm that writes it to KV (now, or a second after the last write). */
+  private changed(): PostsSnapshot {
+    this.setMeta("version", stableHash(`${this.version()}.${Date.now()}.${crypto.randomUUID()}`));
+    const flushedAt = Number(this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'flushedAt'").toArray()[0]?.value ?? 0);
+    // The output gate holds the answer until the alarm is stored: no write is answered before its flush is due.
+    void this.ctx.storage.setAlarm(Math.max(Date.now(), flushedAt + SNAPSHOT_INTERVAL_MS));
+    return this.snapshot();
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * @module What the owner writes: a post as Micropub describes it (microformats 2 properties, every
+ * value a list), where it lives on the home, and the snapshot visitors read from KV.
+ */
+import type { Item } from "../model.ts";
+
+/** A microformats 2 value: a string, an `{ html, value }` content, a `{ value, alt }` photo, or a nested object. */
+export type Mf2Value = string | { html?: string; value?: string; alt?: string } | Mf2Object;
+
+export interface Mf2Object {
+  type: string[];
+  properties: Mf2Properties;
+}
+
+/** Properties by name, every value a list (microformats 2 JSON, as Micropub's JSON syntax sends it). */
+export type Mf2Properties = Record<string, Mf2Value[]>;
+
+/** What kind of post, by Post Type Discovery (https://www.w3.org/TR/post-type-discovery/). */
+export type PostKind = "note" | "article" | "photo" | "reply" | "like" | "repost" | "bookmark";
+
+/** A post as the home's store keeps it. */
+export interface StoredPost {
+  /** Stable, unique, never reused: the post's `u-uid` and, for notes, its path. */
+  uid: string;
+  /** Where it lives on the home: `/notes/<uid>` or `/articles/<slug>` (for other kinds, `/<kind>s/<uid>`). */
+  path: string;
+  kind: PostKind;
+  /** The h-entry's properties as written (Micropub `q=source` gives them back as they are). */
+  properties: Mf2Properties;
+  /** ISO 8601: set by the writer (a backdated import) or the time of creation. */
+  published: string;
+  /** ISO 8601, set by every edit. */
+  updated?: string;
+  /** ISO 8601, when deleted (the permalink answers 410 Gone until undeleted). */
+  deleted?: string;
+  /** Starts at 1, +1 on every change: an edit made against an older revision is refused, never lost. */
+  revision: number;
+}
+
+/** What visitors read of the owner's posts: KV key `posts`, rewritten by the store after every change. */
+export interface PostsSnapshot {
+  /** Changes with every write: part of every cached answer's key. */
+  version: string;
+  /** The newest published posts as timeline items, newest first (at most `SNAPSHOT_POSTS`). */
+  items: Item[];
+  /** Paths of deleted posts (at most `SNAPSHOT_TOMBSTONES`): 410 Gone without asking the store. */
+  deleted: string[];
+}
