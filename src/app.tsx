@@ -20,7 +20,9 @@ import type { AppEnv } from "./routes/context.ts";
 import { feeds } from "./routes/feeds.ts";
 import { identity } from "./routes/identity.ts";
 import { allowedMethods } from "./routes/methods.ts";
+import { micropub } from "./routes/micropub.ts";
 import { pages } from "./routes/pages.tsx";
+import { posts } from "./routes/posts.tsx";
 import { status } from "./routes/status.ts";
 import { buildSite } from "./site.ts";
 import { TimelineCache } from "./timeline-cache.ts";
@@ -121,6 +123,8 @@ export function createWorker(profileInput: unknown, options: AppOptions = {}) {
   app.route("/", status);
   app.route("/", admin);
   app.route("/", identity);
+  app.route("/", micropub);
+  app.route("/", posts);
 
   app.notFound(async (c) => {
     const allowed = allowedMethods(app.routes, c.req.path);

@@ -7,6 +7,7 @@ import { renderSVG } from "uqr";
 import { validateProfile, type Profile } from "./config/index.ts";
 import { refresh, type RefreshOptions, type RefreshSummary } from "./ingest/refresh.ts";
 import type { Source } from "./model.ts";
+import { OWN_SOURCE_ID } from "./posts/types.ts";
 import { faviconFor, type Favicon } from "./render/favicon.ts";
 import { stylesheetFor, type Stylesheet } from "./render/style.ts";
 import { resolveSources } from "./sources/index.ts";
@@ -15,6 +16,8 @@ import { contentHash, type Timeline } from "./store/index.ts";
 export interface Site {
   profile: Profile;
   sources: Source[];
+  /** The owner's own posts, as a source of the timeline (not an account: no rel=me, never fetched). */
+  own: Source;
   /** Hash of the profile: part of every ETag, so editing profile.json invalidates caches. */
   profileVersion: string;
   /** The page's stylesheet (base + accent) at its fingerprinted path. */
@@ -42,6 +45,7 @@ export function buildSite(profileInput: unknown): SiteResult {
       site: {
         profile,
         sources: resolveSources(profile),
+        own: ownSource(profile),
         profileVersion: contentHash(profile),
         stylesheet: stylesheetFor(profile),
         favicon: faviconFor(profile),
@@ -51,6 +55,28 @@ export function buildSite(profileInput: unknown): SiteResult {
   } catch (error) {
     return { ok: false, problems: [`profile.json could not be read: ${error instanceof Error ? error.message : String(error)}`] };
   }
+}
+
+/** The source of the owner's posts: the home itself, under the owner's name. */
+function ownSource(profile: Profile): Source {
+  return {
+    id: OWN_SOURCE_ID,
+    url: profile.url,
+    label: profile.name,
+    service: "home",
+    serviceName: profile.name,
+    feed: new URL(`/feeds/${OWN_SOURCE_ID}.xml`, profile.url).href,
+    feedOrigin: "none",
+    identity: false,
+    authn: false,
+    icon: "feed",
+    fediverse: false,
+  };
+}
+
+/** Every source an item can name: the accounts and the owner's posts. */
+export function itemSources(site: Site): Map<string, Source> {
+  return new Map([...site.sources, site.own].map((source) => [source.id, source]));
 }
 
 /** The time stored for "never" (an empty timeline's dates); shown as null or as now, never as 1970. */
@@ -65,7 +91,7 @@ export function emptyTimeline(): Timeline {
 export function sourceFeeds(site: Site, timeline: Timeline): Map<string, string> {
   const stored = new Map(timeline.sources.map((status) => [status.id, status.feed]));
   const feeds = new Map<string, string>();
-  for (const source of site.sources) {
+  for (const source of [...site.sources, site.own]) {
     const feed = stored.get(source.id) ?? source.feed;
     if (feed) feeds.set(source.id, feed);
   }

@@ -1,10 +1,13 @@
 /**
- * @module The timeline requests read: kept in isolate memory for a minute, else one KV read
- * (shared by concurrent requests, parsed only when its text changed); and the background refresh
- * a request starts when the cron has evidently stopped.
+ * @module The timeline requests read: kept in isolate memory for a minute, else one KV read of the
+ * fetched items and one of the owner's posts (shared by concurrent requests, parsed only when their
+ * text changed), merged; and the background refresh a request starts when the cron has evidently
+ * stopped.
  */
 import { HEARTBEAT_SECONDS, type RefreshOptions, type RefreshSummary } from "./ingest/refresh.ts";
 import { emptyTimeline, refreshSite, type Site } from "./site.ts";
+import { laterSnapshot, readPostsSnapshot, withOwnPosts } from "./posts/snapshot.ts";
+import type { PostsSnapshot } from "./posts/types.ts";
 import { parseTimeline, readTimelineText, type Timeline } from "./store/index.ts";
 
 /**
@@ -35,10 +38,24 @@ export class TimelineCache {
   private memory: Remembered | undefined;
   /** The last timeline parsed and its text: an unchanged key is not parsed again (it can be MBs). */
   private parsed: { text: string; timeline: Timeline } | undefined;
+  /** The latest posts snapshot this isolate knows: written here (`prime`) or read from KV. */
+  private posts: PostsSnapshot | null = null;
+  /** The last merge of a timeline and a snapshot: the same pair gives the same object back. */
+  private merged: { timeline: Timeline; posts: PostsSnapshot; result: Timeline } | undefined;
 
   constructor(site: Site, options: RefreshOptions = {}) {
     this.site = site;
     this.options = options;
+  }
+
+  /**
+   * The owner's posts just changed in this isolate: its next requests show them at once (other
+   * isolates within a minute of KV's propagation, see `TIMELINE_MEMORY_SECONDS`).
+   */
+  prime(snapshot: PostsSnapshot): void {
+    this.posts = laterSnapshot(this.posts, snapshot);
+    const remembered = this.memory;
+    if (remembered) this.memory = { ...remembered, timeline: remembered.timeline.then((timeline) => timeline && this.merge(this.parsed?.timeline ?? timeline)) };
   }
 
   /** Refreshes every due source now (cron, admin); the next request reads the timeline afresh. */
@@ -84,12 +101,25 @@ export class TimelineCache {
    * parse, and every cache keyed on it (verdicts) stays warm.
    */
   private async read(kv: KVNamespace): Promise<Timeline | null> {
-    const text = await readTimelineText(kv);
-    if (text === null) return null;
-    if (this.parsed?.text === text) return this.parsed.timeline;
-    const timeline = parseTimeline(text);
-    this.parsed = { text, timeline };
-    return timeline;
+    const [text, posts] = await Promise.all([readTimelineText(kv), readPostsSnapshot(kv)]);
+    this.posts = laterSnapshot(this.posts, posts);
+    if (text === null) return this.posts.items.length > 0 ? this.merge(this.empty()) : null;
+    if (this.parsed?.text !== text) this.parsed = { text, timeline: parseTimeline(text) };
+    return this.merge(this.parsed.timeline);
+  }
+
+  /** The fetched timeline with the owner's posts, the same object for the same pair (caches keyed on it stay warm). */
+  private merge(timeline: Timeline): Timeline {
+    const posts = this.posts ?? laterSnapshot(null, null);
+    if (this.merged?.timeline === timeline && this.merged.posts === posts) return this.merged.result;
+    const result = withOwnPosts(timeline, posts, this.site.profile.settings.maxItems);
+    this.merged = { timeline, posts, result };
+    return result;
+  }
+
+  private emptyTimeline: Timeline | undefined;
+  private empty(): Timeline {
+    return (this.emptyTimeline ??= emptyTimeline());
   }
 
   /** True when nothing is stored or the timeline missed its heartbeat (the cron has evidently stopped). */

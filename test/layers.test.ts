@@ -84,7 +84,9 @@ function cycles(graph: Map<string, string[]>): string[][] {
  * keys; ingest never renders nor answers HTTP; the status report is built for both /status.json
  * and /status without knowing either; the site (built once per isolate) may draw its fixed assets
  * (stylesheet, favicon) but answers no request; the cron's chain (cron.ts) joins verification and the refresh
- * without drawing or answering anything; only app.tsx mounts routes.
+ * without drawing or answering anything; the owner's posts (posts/: their store, Markdown, their
+ * items) and the tokens that allow writing them (auth/) answer no request and draw no page;
+ * only app.tsx mounts routes.
  */
 const FORBIDDEN: Record<string, string[]> = {
   model: ["*"],
@@ -96,7 +98,9 @@ const FORBIDDEN: Record<string, string[]> = {
   ingest: ["routes", "render", "identity", "status", "site", "app"],
   identity: ["routes", "render", "status", "app"],
   status: ["routes", "render", "app"],
-  render: ["routes", "ingest", "store", "site", "app"],
+  render: ["routes", "ingest", "store", "site", "app", "posts", "auth"],
+  posts: ["routes", "render", "status", "site", "app", "cron", "identity", "auth"],
+  auth: ["routes", "render", "app", "site"],
   site: ["routes", "app"],
   cron: ["routes", "render", "app"],
   routes: ["app"],

@@ -9,10 +9,8 @@ import { cutChars, htmlToText, neutralise, sanitise, truncate } from "../ingest/
 import { MAX_SUMMARY_CHARS, MAX_TAG_CHARS, MAX_TAGS } from "../ingest/limits.ts";
 import type { Item } from "../model.ts";
 import { firstText, texts } from "./mf2.ts";
-import type { Mf2Properties, Mf2Value, StoredPost } from "./types.ts";
+import { OWN_SOURCE_ID, type Mf2Properties, type Mf2Value, type StoredPost } from "./types.ts";
 
-/** The `Source.id` of the owner's own posts (a profile account can never take it: ids there have no `~`). */
-export const OWN_SOURCE_ID = "~posts";
 /** The generated title of an untitled post: its first words. */
 const GENERATED_TITLE_CHARS = 80;
 

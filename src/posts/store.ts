@@ -11,7 +11,8 @@ import { stableHash } from "../hash.ts";
 import type { Item } from "../model.ts";
 import { applyOperations, checkPostSize, InvalidRequest, kindOf, slugOf, type UpdateOperations } from "./mf2.ts";
 import { postItem, type PostContext } from "./render.ts";
-import type { Mf2Properties, PostKind, PostsSnapshot, StoredPost } from "./types.ts";
+import { POSTS_KEY } from "./snapshot.ts";
+import { POST_FOLDERS, type Mf2Properties, type PostKind, type PostsSnapshot, type StoredPost } from "./types.ts";
 
 /** Posts in the snapshot visitors read: the page, the feeds and their permalinks; older ones are read from the store. */
 export const SNAPSHOT_POSTS = 200;
@@ -19,7 +20,6 @@ export const SNAPSHOT_POSTS = 200;
 export const SNAPSHOT_TOMBSTONES = 1_000;
 /** Posts one home may hold. */
 export const MAX_POSTS = 100_000;
-export const POSTS_KEY = "posts";
 /** KV takes one write per second per key. */
 const SNAPSHOT_INTERVAL_MS = 1_000;
 
@@ -93,7 +93,7 @@ function newUid(now: number): string {
 /** The path of a post: articles by their slug, the others by their uid. */
 function basePath(kind: PostKind, uid: string, slug: string): string {
   if (kind === "article" && slug) return `/articles/${slug}`;
-  return `/${kind}s/${uid}`;
+  return `/${POST_FOLDERS[kind]}/${uid}`;
 }
 
 function toPost(row: PostRow): StoredPost {
@@ -224,10 +224,10 @@ export class HomeStore extends DurableObject<Env> {
     return { post, snapshot: this.changed() };
   }
 
-  /** The post at a path, deleted or not; null when there never was one. */
-  get(path: string): StoredPost | null {
+  /** The post at a path, deleted or not, with its item (its HTML rendered); null when there never was one. */
+  get(path: string): { post: StoredPost; item: Item } | null {
     const row = this.row(path, "path");
-    return row ? toPost(row) : null;
+    return row ? { post: toPost(row), item: JSON.parse(row.item) as Item } : null;
   }
 
   /** Every post, deleted ones included, newest first (the owner's list, the export). */
@@ -272,7 +272,7 @@ export class HomeStore extends DurableObject<Env> {
       .exec<{ path: string }>("SELECT path FROM posts WHERE deleted IS NOT NULL ORDER BY deleted DESC LIMIT ?", SNAPSHOT_TOMBSTONES)
       .toArray()
       .map((row) => row.path);
-    return { version: this.version(), items, deleted };
+    return { version: this.version(), sequence: this.sequence(), items, deleted };
   }
 
   /** Writes the snapshot to KV; another alarm follows when posts changed while it was written. */
@@ -313,6 +313,10 @@ export class HomeStore extends DurableObject<Env> {
     );
   }
 
+  private sequence(): number {
+    return Number(this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'sequence'").toArray()[0]?.value ?? 0);
+  }
+
   private version(): string {
     return this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'version'").toArray()[0]?.value ?? "0";
   }
@@ -324,6 +328,7 @@ export class HomeStore extends DurableObject<Env> {
   /** A new version after a change, and the alarm that writes it to KV (now, or a second after the last write). */
   private changed(): PostsSnapshot {
     this.setMeta("version", stableHash(`${this.version()}.${Date.now()}.${crypto.randomUUID()}`));
+    this.setMeta("sequence", String(this.sequence() + 1));
     const flushedAt = Number(this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'flushedAt'").toArray()[0]?.value ?? 0);
     // The output gate holds the answer until the alarm is stored: no write is answered before its flush is due.
     void this.ctx.storage.setAlarm(Math.max(Date.now(), flushedAt + SNAPSHOT_INTERVAL_MS));

@@ -4,6 +4,9 @@
  */
 import type { Item } from "../model.ts";
 
+/** The `Source.id` of the owner's own posts (a profile account can never take it: ids there have no `~`). */
+export const OWN_SOURCE_ID = "~posts";
+
 /** A microformats 2 value: a string, an `{ html, value }` content, a `{ value, alt }` photo, or a nested object. */
 export type Mf2Value = string | { html?: string; value?: string; alt?: string } | Mf2Object;
 
@@ -17,6 +20,17 @@ export type Mf2Properties = Record<string, Mf2Value[]>;
 
 /** What kind of post, by Post Type Discovery (https://www.w3.org/TR/post-type-discovery/). */
 export type PostKind = "note" | "article" | "photo" | "reply" | "like" | "repost" | "bookmark";
+
+/** The folder of each kind's permalinks. */
+export const POST_FOLDERS: Record<PostKind, string> = {
+  note: "notes",
+  article: "articles",
+  photo: "photos",
+  reply: "replies",
+  like: "likes",
+  repost: "reposts",
+  bookmark: "bookmarks",
+};
 
 /** A post as the home's store keeps it. */
 export interface StoredPost {
@@ -41,6 +55,8 @@ export interface StoredPost {
 export interface PostsSnapshot {
   /** Changes with every write: part of every cached answer's key. */
   version: string;
+  /** +1 with every write: of two snapshots, the later one wins (KV may still serve the older). */
+  sequence: number;
   /** The newest published posts as timeline items, newest first (at most `SNAPSHOT_POSTS`). */
   items: Item[];
   /** Paths of deleted posts (at most `SNAPSHOT_TOMBSTONES`): 410 Gone without asking the store. */

@@ -19,6 +19,8 @@ import { Icon, IconSprite, hasBrandIcon } from "./icons.tsx";
 export interface PageData {
   profile: Profile;
   sources: Source[];
+  /** The source of the owner's own posts (not an account: not linked, only named on its items). */
+  own?: Source;
   items: readonly Item[];
   t: Messages;
   /** Language of this rendering (profile default, Accept-Language or ?lang=). */
@@ -82,6 +84,7 @@ export function PageHead({ profile, sources, lang }: { profile: Profile; sources
       <link rel="alternate" type="application/rss+xml" title={`${profile.name} — RSS`} href="/feed.xml" />
       <link rel="alternate" type="application/atom+xml" title={`${profile.name} — Atom`} href="/atom.xml" />
       <link rel="alternate" type="application/feed+json" title={`${profile.name} — JSON Feed`} href="/feed.json" />
+      <link rel="micropub" href={new URL("/micropub", profile.url).href} />
       <IdentityHead profile={profile} sources={sources} lang={lang} />
     </>
   );
@@ -275,14 +278,14 @@ export function ProfileCard({ profile, sources, t, verification }: { profile: Pr
 }
 
 /** The home page. */
-export function ProfilePage({ profile, sources, items, t, lang, stylesheet, favicon, now = Date.now(), verification }: PageData) {
-  const byId = new Map(sources.map((source) => [source.id, source]));
+export function ProfilePage({ profile, sources, own, items, t, lang, stylesheet, favicon, now = Date.now(), verification }: PageData) {
+  const byId = new Map([...sources, ...(own ? [own] : [])].map((source) => [source.id, source]));
   return (
     <Document lang={lang} title={profile.name} description={profile.note} stylesheet={stylesheet} favicon={favicon} head={<PageHead profile={profile} sources={sources} lang={lang} />}>
       <a class="skip" href="#content">
         {t.skipToContent}
       </a>
-      <IconSprite names={[...sources.map((source) => source.icon), "web"]} />
+      <IconSprite names={[...sources.map((source) => source.icon), ...(own ? [own.icon] : []), "web"]} />
       <div class="page">
         <ProfileCard profile={profile} sources={sources} t={t} verification={verification} />
         <main id="content">

@@ -7,6 +7,7 @@ import { bearerAuth } from "hono/bearer-auth";
 import { HTTPException } from "hono/http-exception";
 import { sameSecret } from "../auth/grants.ts";
 import type { AppContext, AppEnv } from "./context.ts";
+import { exportPosts, importPosts } from "./posts.tsx";
 
 const adminSecret = (c: { env: unknown }) => (c.env as { ADMIN_TOKEN?: string } | undefined)?.ADMIN_TOKEN;
 
@@ -36,6 +37,9 @@ admin.use(
     invalidToken: refused,
   }),
 );
+
+admin.get("/admin/export", exportPosts);
+admin.post("/admin/import", importPosts);
 
 admin.post("/admin/refresh", async (c) => {
   const summary = await c.get("timelines").run(c.env.M2_KV, { force: true });

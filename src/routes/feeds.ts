@@ -8,7 +8,7 @@ import { HTTPException } from "hono/http-exception";
 import type { Source } from "../model.ts";
 import { renderAtom, renderJsonFeed, renderRss, type FeedDocument } from "../render/feeds.ts";
 import { renderOpml } from "../render/opml.ts";
-import { NEVER, sourceFeeds, type Site } from "../site.ts";
+import { itemSources, NEVER, sourceFeeds, type Site } from "../site.ts";
 import type { Timeline } from "../store/index.ts";
 import { cached } from "./cache.ts";
 import { timelineOf, type AppContext, type AppEnv } from "./context.ts";
@@ -50,7 +50,7 @@ export function feedDocument(
     author: { name: profile.name, url: profile.url, ...(profile.photo ? { avatar: profile.photo } : {}) },
     updated: updatedOf(timeline),
     items: items.slice(0, limit),
-    sources: new Map(site.sources.map((source) => [source.id, source])),
+    sources: itemSources(site),
     sourceFeeds: sourceFeeds(site, timeline),
   };
 }
@@ -95,9 +95,9 @@ function sourceFeedOf(c: AppContext): { source: Source; format: Format } {
   const dot = file.lastIndexOf(".");
   const id = file.slice(0, dot);
   const format = FORMATS.find((candidate) => candidate.extension === file.slice(dot + 1))!;
-  const { sources } = c.get("site");
-  const source = sources.find((candidate) => candidate.id === id);
-  if (!source) throw new HTTPException(404, { message: `no source ${JSON.stringify(id)}; valid ids: ${sources.map((s) => s.id).join(", ")}` });
+  const sources = itemSources(c.get("site"));
+  const source = sources.get(id);
+  if (!source) throw new HTTPException(404, { message: `no source ${JSON.stringify(id)}; valid ids: ${[...sources.keys()].join(", ")}` });
   return { source, format };
 }
 

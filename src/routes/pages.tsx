@@ -35,6 +35,7 @@ pages.get("/", homePage, async (c) => {
     <ProfilePage
       profile={site.profile}
       sources={site.sources}
+      own={site.own}
       items={timeline.items.slice(0, limit)}
       t={c.get("t")}
       lang={lang}

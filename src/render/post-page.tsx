@@ -1,0 +1,105 @@
+/**
+ * @module A post's permalink page: one h-entry that microformats parsers read without guessing
+ * (u-url, u-uid, dt-published, dt-updated, p-author h-card, p-name for articles only, e-content,
+ * u-photo, p-category, u-in-reply-to / u-like-of / u-repost-of / u-bookmark-of).
+ */
+import { raw } from "hono/html";
+import type { Profile } from "../config/index.ts";
+import type { Messages } from "../i18n/languages.ts";
+import { exactDate } from "../i18n/dates.ts";
+import { Document } from "./page.tsx";
+
+/** What the page shows of a post: everything already made safe (HTML sanitised, URLs absolute http(s)). */
+export interface PostView {
+  url: string;
+  uid: string;
+  /** Articles only: the p-name. */
+  name?: string;
+  contentHtml: string;
+  published: string;
+  updated?: string;
+  photos: { src: string; alt: string }[];
+  /** The post answers these URLs, by microformats property. */
+  responses: { property: "in-reply-to" | "like-of" | "repost-of" | "bookmark-of"; url: string }[];
+  categories: string[];
+  lang?: string;
+}
+
+const RESPONSE_WORDS = { "in-reply-to": "postInReplyTo", "like-of": "postLikeOf", "repost-of": "postRepostOf", "bookmark-of": "postBookmarkOf" } as const;
+
+export function PostPage({ post, profile, t, stylesheet, favicon }: { post: PostView; profile: Profile; t: Messages; stylesheet: string; favicon?: string }) {
+  const title = post.name ?? (post.contentHtml ? `${profile.name} — ${t.postPublished.toLowerCase()} ${exactDate(post.published, t.code)}` : profile.name);
+  return (
+    <Document
+      lang={t.code}
+      title={title}
+      stylesheet={stylesheet}
+      favicon={favicon}
+      head={
+        <>
+          <link rel="canonical" href={post.url} />
+          <link rel="alternate" type="application/rss+xml" title={`${profile.name} — RSS`} href="/feed.xml" />
+          <link rel="alternate" type="application/atom+xml" title={`${profile.name} — Atom`} href="/atom.xml" />
+          <link rel="alternate" type="application/feed+json" title={`${profile.name} — JSON Feed`} href="/feed.json" />
+        </>
+      }
+    >
+      <div class="page">
+        <main id="content">
+          <article class="h-entry post" lang={post.lang && post.lang !== t.code ? post.lang : undefined}>
+            {post.responses.map((response) => (
+              <p class="post-response">
+                {t[RESPONSE_WORDS[response.property]]}{" "}
+                <a class={`u-${response.property}`} href={response.url}>
+                  {response.url}
+                </a>
+              </p>
+            ))}
+            {post.name ? <h1 class="p-name">{post.name}</h1> : null}
+            <div class="e-content">{raw(post.contentHtml)}</div>
+            {post.photos.map((photo) => (
+              <img class="u-photo" src={photo.src} alt={photo.alt} loading="lazy" decoding="async" />
+            ))}
+            {post.categories.length > 0 ? (
+              <p class="post-categories">
+                {t.postCategories} :{" "}
+                {post.categories.map((category, index) => (
+                  <>
+                    {index > 0 ? ", " : null}
+                    <span class="p-category">{category}</span>
+                  </>
+                ))}
+              </p>
+            ) : null}
+            <footer class="post-meta">
+              <a class="u-url u-uid" href={post.url}>
+                {t.postPublished}{" "}
+                <time class="dt-published" datetime={post.published}>
+                  {exactDate(post.published, t.code)}
+                </time>
+              </a>
+              {post.updated ? (
+                <>
+                  {" "}
+                  ({t.postUpdated}{" "}
+                  <time class="dt-updated" datetime={post.updated}>
+                    {exactDate(post.updated, t.code)}
+                  </time>
+                  )
+                </>
+              ) : null}{" "}
+              {t.postBy}{" "}
+              <a class="p-author h-card" href={profile.url}>
+                {profile.photo ? <img class="u-photo" src={profile.photo} alt="" width="24" height="24" /> : null}
+                <span class="p-name">{profile.name}</span>
+              </a>
+            </footer>
+          </article>
+          <p>
+            <a href="/">{t.postBack}</a>
+          </p>
+        </main>
+      </div>
+    </Document>
+  );
+}

@@ -1,0 +1,205 @@
+/**
+ * @module The Micropub endpoint (W3C Recommendation, https://www.w3.org/TR/micropub/), at
+ * /micropub: create from form-encoded, multipart and JSON requests, update (replace / add /
+ * delete), delete and undelete, and the `config`, `source` and `syndicate-to` queries. The token
+ * comes in the Authorization header or the form body (never both, never stored); each action
+ * needs its scope. Errors are JSON `{ error, error_description }`.
+ */
+import { Hono } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { grantOf, homeStore } from "../auth/grants.ts";
+import { checkOperations, InvalidRequest, propertiesFromForm, propertiesFromJson } from "../posts/mf2.ts";
+import type { PostContext } from "../posts/render.ts";
+import type { WriteResult } from "../posts/store.ts";
+import type { Mf2Properties, PostKind } from "../posts/types.ts";
+import type { AppContext, AppEnv } from "./context.ts";
+
+/** The largest request body read (JSON or form-encoded; uploads go to the media endpoint). */
+export const MAX_MICROPUB_BODY_BYTES = 1_048_576;
+/** The kinds `q=config` lists (Post Type Discovery's names). */
+const POST_TYPES: { type: PostKind; name: string }[] = [
+  { type: "note", name: "Note" },
+  { type: "article", name: "Article" },
+  { type: "photo", name: "Photo" },
+  { type: "reply", name: "Reply" },
+  { type: "like", name: "Like" },
+  { type: "repost", name: "Repost" },
+  { type: "bookmark", name: "Bookmark" },
+];
+
+type MicropubError = "invalid_request" | "unauthorized" | "forbidden" | "insufficient_scope" | "not_found";
+
+const STATUS: Record<MicropubError, ContentfulStatusCode> = { invalid_request: 400, unauthorized: 401, forbidden: 403, insufficient_scope: 401, not_found: 400 };
+
+function failure(c: AppContext, error: MicropubError, description: string, scope?: string) {
+  if (error === "unauthorized" || error === "insufficient_scope") {
+    c.header("WWW-Authenticate", `Bearer realm="m2", error="${error === "unauthorized" ? "invalid_token" : "insufficient_scope"}"${scope ? `, scope="${scope}"` : ""}`);
+  }
+  // A missing post is `invalid_request` for Micropub clients; the description says it is missing.
+  return c.json({ error: error === "not_found" ? "invalid_request" : error, error_description: description }, STATUS[error]);
+}
+
+/** A request body as Micropub reads it: JSON, or fields (form-encoded or multipart). */
+type Body = { kind: "json"; value: Record<string, unknown> } | { kind: "form"; fields: [string, string][]; files: [string, File][] };
+
+async function readBody(c: AppContext): Promise<Body> {
+  const type = (c.req.header("Content-Type") ?? "").split(";")[0]!.trim().toLowerCase();
+  const length = Number(c.req.header("Content-Length") ?? 0);
+  if (length > MAX_MICROPUB_BODY_BYTES) throw new InvalidRequest(`the body is over ${MAX_MICROPUB_BODY_BYTES} bytes`);
+  if (type === "application/json") {
+    const text = await c.req.text();
+    if (text.length > MAX_MICROPUB_BODY_BYTES) throw new InvalidRequest(`the body is over ${MAX_MICROPUB_BODY_BYTES} bytes`);
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw new InvalidRequest("the body is not JSON");
+    }
+    if (value === null || typeof value !== "object" || Array.isArray(value)) throw new InvalidRequest("the body must be a JSON object");
+    return { kind: "json", value: value as Record<string, unknown> };
+  }
+  if (type === "application/x-www-form-urlencoded") {
+    const text = await c.req.text();
+    if (text.length > MAX_MICROPUB_BODY_BYTES) throw new InvalidRequest(`the body is over ${MAX_MICROPUB_BODY_BYTES} bytes`);
+    return { kind: "form", fields: [...new URLSearchParams(text)], files: [] };
+  }
+  if (type === "multipart/form-data") {
+    const form = await c.req.formData();
+    const fields: [string, string][] = [];
+    const files: [string, File][] = [];
+    for (const [name, value] of form) {
+      if (typeof value === "string") fields.push([name, value]);
+      else files.push([name, value]);
+    }
+    return { kind: "form", fields, files };
+  }
+  throw new InvalidRequest("send application/json, application/x-www-form-urlencoded or multipart/form-data");
+}
+
+/** The token of a request: the Authorization header's or the form body's `access_token`; both at once is an error (RFC 6750 2). */
+function tokenOf(c: AppContext, body: Body | undefined): { token?: string; error?: string } {
+  const header = c.req.header("Authorization");
+  const inHeader = header?.startsWith("Bearer ") ? header.slice("Bearer ".length).trim() : undefined;
+  const inBody = body?.kind === "form" ? body.fields.find(([name]) => name === "access_token")?.[1] : undefined;
+  if (inHeader !== undefined && inBody !== undefined) return { error: "send the token in the Authorization header or in the body, not both" };
+  return { token: inHeader ?? inBody };
+}
+
+/** The path of a post URL on this home, or undefined for another site's. */
+function pathOf(url: unknown, home: string): string | undefined {
+  if (typeof url !== "string") return undefined;
+  try {
+    const parsed = new URL(url, home);
+    return parsed.origin === new URL(home).origin ? parsed.pathname : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const contextOf = (c: AppContext): PostContext => ({ home: c.get("site").profile.url, lang: c.get("site").profile.lang });
+
+/** What a write answers: the post's URL, or the refusal; the isolate that wrote shows the change at once. */
+function answer(c: AppContext, result: WriteResult, status: 200 | 201 | 204) {
+  if ("refused" in result) {
+    if (result.refused === "not-found") return failure(c, "not_found", result.message);
+    if (result.refused === "conflict") return c.json({ error: "invalid_request", error_description: result.message }, 409);
+    return failure(c, "invalid_request", result.message);
+  }
+  c.get("timelines").prime(result.snapshot);
+  const location = new URL(result.post.path, c.get("site").profile.url).href;
+  c.header("Location", location);
+  if (status === 201) return c.body(null, 201);
+  return status === 204 ? c.body(null, 204) : c.json({ url: location }, 200);
+}
+
+export const micropub = new Hono<AppEnv>();
+
+micropub.get("/micropub", async (c) => {
+  const { token, error } = tokenOf(c, undefined);
+  if (error) return failure(c, "invalid_request", error);
+  if (!token) return failure(c, "unauthorized", "send Authorization: Bearer <token>");
+  const home = c.get("site").profile.url;
+  const grant = await grantOf(c.env, home, token);
+  if (!grant) return failure(c, "unauthorized", "the token is unknown, expired or revoked");
+  const q = c.req.query("q");
+  switch (q) {
+    case "config":
+      return c.json({ "syndicate-to": [], "post-types": POST_TYPES, q: ["config", "source", "syndicate-to"] });
+    case "syndicate-to":
+      return c.json({ "syndicate-to": [] });
+    case "source": {
+      const path = pathOf(c.req.query("url"), home);
+      if (!path) return failure(c, "invalid_request", "q=source needs the url of a post on this home");
+      const found = await homeStore(c.env, home).get(path);
+      if (!found || found.post.deleted) return failure(c, "not_found", `no post at ${path}`);
+      const wanted = [...(c.req.queries("properties[]") ?? []), ...(c.req.queries("properties") ?? [])];
+      if (wanted.length === 0) return c.json({ type: ["h-entry"], properties: withPublished(found.post.properties, found.post.published) });
+      const properties: Mf2Properties = {};
+      const all = withPublished(found.post.properties, found.post.published);
+      for (const name of wanted) if (all[name]) properties[name] = all[name];
+      return c.json({ properties });
+    }
+    default:
+      return failure(c, "invalid_request", q ? `unknown query q=${q.slice(0, 40)}; known: config, source, syndicate-to` : "a GET needs q=config, q=source or q=syndicate-to");
+  }
+});
+
+/** The properties with `published` as stored (set by the server when the client sent none). */
+function withPublished(properties: Mf2Properties, published: string): Mf2Properties {
+  return properties.published ? properties : { ...properties, published: [published] };
+}
+
+/** The scope an action needs; `post` is the scope older clients ask for to create. */
+const SCOPES: Record<string, string[]> = { create: ["create", "post"], update: ["update"], delete: ["delete"], undelete: ["undelete", "delete"] };
+
+micropub.post("/micropub", async (c) => {
+  let body: Body;
+  try {
+    body = await readBody(c);
+  } catch (error) {
+    if (error instanceof InvalidRequest) return failure(c, "invalid_request", error.message);
+    throw error;
+  }
+  const { token, error } = tokenOf(c, body);
+  if (error) return failure(c, "invalid_request", error);
+  if (!token) return failure(c, "unauthorized", "send Authorization: Bearer <token> (or access_token in the form)");
+  const site = c.get("site");
+  const home = site.profile.url;
+  const grant = await grantOf(c.env, home, token);
+  if (!grant) return failure(c, "unauthorized", "the token is unknown, expired or revoked");
+
+  const field = (name: string) => (body.kind === "json" ? body.value[name] : body.fields.find(([key]) => key === name)?.[1]);
+  const action = String(field("action") ?? "create");
+  const needed = SCOPES[action];
+  if (!needed) return failure(c, "invalid_request", `unknown action "${action.slice(0, 40)}"; known: create, update, delete, undelete`);
+  if (!needed.some((scope) => grant.scope.includes(scope))) return failure(c, "insufficient_scope", `this token's scope (${grant.scope.join(" ") || "none"}) does not allow ${action}`, needed[0]);
+
+  const store = homeStore(c.env, home);
+  try {
+    if (action === "create") {
+      if (body.kind === "form" && body.files.length > 0) return failure(c, "invalid_request", "uploads are not accepted here yet: link photos by URL");
+      if (body.kind === "form" && (field("h") ?? "entry") !== "entry") return failure(c, "invalid_request", "only h=entry can be created");
+      const properties = body.kind === "json" ? propertiesFromJson(body.value) : propertiesFromForm(body.fields);
+      const slug = body.kind === "json" ? firstString(body.value.properties, "mp-slug") : (field("mp-slug") as string | undefined);
+      const published = typeof properties.published?.[0] === "string" ? properties.published[0] : undefined;
+      // Micropub's commands (mp-slug, mp-syndicate-to…) are not properties of the post.
+      for (const name of Object.keys(properties)) if (name.startsWith("mp-")) delete properties[name];
+      return answer(c, await store.create({ properties, ...(slug ? { slug } : {}), ...(published ? { published } : {}) }, contextOf(c)), 201);
+    }
+    const path = pathOf(field("url"), home);
+    if (!path) return failure(c, "invalid_request", `${action} needs the url of a post on this home`);
+    if (action === "update") {
+      if (body.kind !== "json") return failure(c, "invalid_request", "an update is sent as JSON");
+      return answer(c, await store.update(path, checkOperations(body.value), contextOf(c)), 204);
+    }
+    return answer(c, action === "delete" ? await store.delete(path, contextOf(c)) : await store.undelete(path, contextOf(c)), 204);
+  } catch (error) {
+    if (error instanceof InvalidRequest) return failure(c, "invalid_request", error.message);
+    throw error;
+  }
+});
+
+function firstString(properties: unknown, name: string): string | undefined {
+  const value = (properties as Record<string, unknown> | undefined)?.[name];
+  return Array.isArray(value) && typeof value[0] === "string" ? value[0] : undefined;
+}
