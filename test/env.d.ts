@@ -9,3 +9,8 @@ declare namespace Cloudflare {
     mainModule: typeof import("../src/index.ts");
   }
 }
+
+declare module "*?inline" {
+  const dataUrl: string;
+  export default dataUrl;
+}

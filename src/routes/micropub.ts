@@ -1,7 +1,8 @@
 /**
  * @module The Micropub endpoint (W3C Recommendation, https://www.w3.org/TR/micropub/), at
- * /micropub: create from form-encoded, multipart and JSON requests, update (replace / add /
- * delete), delete and undelete, and the `config`, `source` and `syndicate-to` queries. The token
+ * /micropub: create from form-encoded, multipart (photos uploaded with the post) and JSON
+ * requests, update (replace / add / delete), delete and undelete, and the `config`, `source` and
+ * `syndicate-to` queries; its media endpoint at /micropub/media, and the uploads at /media/<name>. The token
  * comes in the Authorization header or the form body (never both, never stored); each action
  * needs its scope. Errors are JSON `{ error, error_description }`.
  */
@@ -11,11 +12,14 @@ import { grantOf, homeStore } from "../auth/grants.ts";
 import { checkOperations, InvalidRequest, propertiesFromForm, propertiesFromJson } from "../posts/mf2.ts";
 import type { PostContext } from "../posts/render.ts";
 import type { WriteResult } from "../posts/store.ts";
+import { MAX_MEDIA_BYTES, mediaStoreOf, storeMedia } from "../posts/media.ts";
 import type { Mf2Properties, PostKind } from "../posts/types.ts";
 import type { AppContext, AppEnv } from "./context.ts";
 
 /** The largest request body read (JSON or form-encoded; uploads go to the media endpoint). */
 export const MAX_MICROPUB_BODY_BYTES = 1_048_576;
+/** A multipart create may carry this many photos of at most `MAX_MEDIA_BYTES` each. */
+export const MAX_UPLOADS_PER_POST = 10;
 /** The kinds `q=config` lists (Post Type Discovery's names). */
 const POST_TYPES: { type: PostKind; name: string }[] = [
   { type: "note", name: "Note" },
@@ -45,7 +49,8 @@ type Body = { kind: "json"; value: Record<string, unknown> } | { kind: "form"; f
 async function readBody(c: AppContext): Promise<Body> {
   const type = (c.req.header("Content-Type") ?? "").split(";")[0]!.trim().toLowerCase();
   const length = Number(c.req.header("Content-Length") ?? 0);
-  if (length > MAX_MICROPUB_BODY_BYTES) throw new InvalidRequest(`the body is over ${MAX_MICROPUB_BODY_BYTES} bytes`);
+  const most = type === "multipart/form-data" ? MAX_MICROPUB_BODY_BYTES + MAX_UPLOADS_PER_POST * MAX_MEDIA_BYTES : MAX_MICROPUB_BODY_BYTES;
+  if (length > most) throw new InvalidRequest(`the body is over ${most} bytes`);
   if (type === "application/json") {
     const text = await c.req.text();
     if (text.length > MAX_MICROPUB_BODY_BYTES) throw new InvalidRequest(`the body is over ${MAX_MICROPUB_BODY_BYTES} bytes`);
@@ -71,6 +76,7 @@ async function readBody(c: AppContext): Promise<Body> {
       if (typeof value === "string") fields.push([name, value]);
       else files.push([name, value]);
     }
+    if (files.length > MAX_UPLOADS_PER_POST) throw new InvalidRequest(`at most ${MAX_UPLOADS_PER_POST} files per post`);
     return { kind: "form", fields, files };
   }
   throw new InvalidRequest("send application/json, application/x-www-form-urlencoded or multipart/form-data");
@@ -124,7 +130,7 @@ micropub.get("/micropub", async (c) => {
   const q = c.req.query("q");
   switch (q) {
     case "config":
-      return c.json({ "syndicate-to": [], "post-types": POST_TYPES, q: ["config", "source", "syndicate-to"] });
+      return c.json({ "media-endpoint": new URL("/micropub/media", home).href, "syndicate-to": [], "post-types": POST_TYPES, q: ["config", "source", "syndicate-to"] });
     case "syndicate-to":
       return c.json({ "syndicate-to": [] });
     case "source": {
@@ -177,9 +183,16 @@ micropub.post("/micropub", async (c) => {
   const store = homeStore(c.env, home);
   try {
     if (action === "create") {
-      if (body.kind === "form" && body.files.length > 0) return failure(c, "invalid_request", "uploads are not accepted here yet: link photos by URL");
       if (body.kind === "form" && (field("h") ?? "entry") !== "entry") return failure(c, "invalid_request", "only h=entry can be created");
       const properties = body.kind === "json" ? propertiesFromJson(body.value) : propertiesFromForm(body.fields);
+      // Photos sent with the post (micropub.rocks 300–301) go to the media store first; the post links them.
+      for (const [name, file] of body.kind === "form" ? body.files : []) {
+        const property = name.endsWith("[]") ? name.slice(0, -2) : name;
+        if (property !== "photo") return failure(c, "invalid_request", `files are accepted as photo, not ${property.slice(0, 40)}`);
+        const stored = await storeMedia(mediaStoreOf(c.env), new Uint8Array(await file.arrayBuffer()));
+        if ("refused" in stored) return failure(c, "invalid_request", `${file.name.slice(0, 80)}: ${stored.refused}`);
+        (properties.photo ??= []).push(new URL(`/media/${stored.name}`, home).href);
+      }
       const slug = body.kind === "json" ? firstString(body.value.properties, "mp-slug") : (field("mp-slug") as string | undefined);
       const published = typeof properties.published?.[0] === "string" ? properties.published[0] : undefined;
       // Micropub's commands (mp-slug, mp-syndicate-to…) are not properties of the post.
@@ -203,3 +216,33 @@ function firstString(properties: unknown, name: string): string | undefined {
   const value = (properties as Record<string, unknown> | undefined)?.[name];
   return Array.isArray(value) && typeof value[0] === "string" ? value[0] : undefined;
 }
+
+/** The media endpoint (Micropub 3.6): one `file` per request, 201 with its URL in Location. */
+micropub.post("/micropub/media", async (c) => {
+  const length = Number(c.req.header("Content-Length") ?? 0);
+  if (length > MAX_MEDIA_BYTES + 64 * 1024) return failure(c, "invalid_request", `the file is over ${MAX_MEDIA_BYTES} bytes`);
+  const authorization = c.req.header("Authorization");
+  if (!authorization?.startsWith("Bearer ")) return failure(c, "unauthorized", "send Authorization: Bearer <token>");
+  const home = c.get("site").profile.url;
+  const grant = await grantOf(c.env, home, authorization.slice("Bearer ".length).trim());
+  if (!grant) return failure(c, "unauthorized", "the token is unknown, expired or revoked");
+  if (!grant.scope.some((scope) => scope === "media" || scope === "create")) return failure(c, "insufficient_scope", "uploading needs the media scope", "media");
+  if (!(c.req.header("Content-Type") ?? "").toLowerCase().startsWith("multipart/form-data")) return failure(c, "invalid_request", "send the file as multipart/form-data, in a part named file");
+  const file = (await c.req.formData()).get("file");
+  if (!file || typeof file === "string") return failure(c, "invalid_request", "send the file in a part named file");
+  const stored = await storeMedia(mediaStoreOf(c.env), new Uint8Array(await file.arrayBuffer()));
+  if ("refused" in stored) return failure(c, "invalid_request", stored.refused);
+  const url = new URL(`/media/${stored.name}`, home).href;
+  c.header("Location", url);
+  return c.json({ url }, 201);
+});
+
+/** An upload, by its content address: the same name is always the same bytes, cached for a year. */
+micropub.get("/media/:name{[0-9a-f]{64}\\.(?:jpg|png|gif|webp)}", async (c) => {
+  const found = await mediaStoreOf(c.env).get(c.req.param("name"));
+  if (!found) return c.json({ error: "not_found" }, 404);
+  c.header("Content-Type", found.type);
+  c.header("Cache-Control", "public, max-age=31536000, immutable");
+  c.header("X-Content-Type-Options", "nosniff");
+  return c.body(found.body);
+});
