@@ -8,6 +8,8 @@ export default defineConfig({
       miniflare: {
         // Tests run without .dev.vars; admin tests pass their own token.
         bindings: { ADMIN_TOKEN: "test-admin-token" },
+        // A bucket for the R2 media store's own test (the Worker itself uses KV unless MEDIA is bound).
+        r2Buckets: ["TEST_MEDIA"],
         // No test reaches the network: anything not served by a test's fake fetch ends here.
         outboundService: (request: Request) => new Response(`tests have no network (${request.url})`, { status: 599 }),
       },

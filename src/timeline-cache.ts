@@ -1,14 +1,14 @@
 /**
- * @module The timeline requests read: kept in isolate memory for a minute, else one KV read of the
- * fetched items and one of the owner's posts (shared by concurrent requests, parsed only when their
- * text changed), merged; and the background refresh a request starts when the cron has evidently
+ * @module The timeline requests read: kept in isolate memory for a minute, else one bulk KV read
+ * of the fetched items and the owner's posts (shared by concurrent requests, the timeline parsed
+ * only when its text changed), merged; and the background refresh a request starts when the cron has evidently
  * stopped.
  */
 import { HEARTBEAT_SECONDS, type RefreshOptions, type RefreshSummary } from "./ingest/refresh.ts";
 import { emptyTimeline, refreshSite, type Site } from "./site.ts";
-import { laterSnapshot, readPostsSnapshot, withOwnPosts } from "./posts/snapshot.ts";
+import { laterSnapshot, NO_POSTS, parsePostsSnapshot, POSTS_KEY, withOwnPosts } from "./posts/snapshot.ts";
 import type { PostsSnapshot } from "./posts/types.ts";
-import { parseTimeline, readTimelineText, type Timeline } from "./store/index.ts";
+import { parseTimeline, readTimelineTextWith, type Timeline } from "./store/index.ts";
 
 /**
  * How long an isolate keeps the parsed timeline in memory. KV itself is eventually consistent
@@ -39,7 +39,9 @@ export class TimelineCache {
   /** The last timeline parsed and its text: an unchanged key is not parsed again (it can be MBs). */
   private parsed: { text: string; timeline: Timeline } | undefined;
   /** The latest posts snapshot this isolate knows: written here (`prime`) or read from KV. */
-  private posts: PostsSnapshot | null = null;
+  private posts: PostsSnapshot = NO_POSTS;
+  /** The posts key's text last read: an unchanged key is not parsed again. */
+  private postsText: string | null = null;
   /** The last merge of a timeline and a snapshot: the same pair gives the same object back. */
   private merged: { timeline: Timeline; posts: PostsSnapshot; result: Timeline } | undefined;
 
@@ -101,8 +103,11 @@ export class TimelineCache {
    * parse, and every cache keyed on it (verdicts) stays warm.
    */
   private async read(kv: KVNamespace): Promise<Timeline | null> {
-    const [text, posts] = await Promise.all([readTimelineText(kv), readPostsSnapshot(kv)]);
-    this.posts = laterSnapshot(this.posts, posts);
+    const { timeline: text, other: postsText } = await readTimelineTextWith(kv, POSTS_KEY);
+    if (postsText !== this.postsText) {
+      this.postsText = postsText;
+      this.posts = laterSnapshot(this.posts, parsePostsSnapshot(postsText));
+    }
     if (text === null) return this.posts.items.length > 0 ? this.merge(this.empty()) : null;
     if (this.parsed?.text !== text) this.parsed = { text, timeline: parseTimeline(text) };
     return this.merge(this.parsed.timeline);
@@ -110,7 +115,7 @@ export class TimelineCache {
 
   /** The fetched timeline with the owner's posts, the same object for the same pair (caches keyed on it stay warm). */
   private merge(timeline: Timeline): Timeline {
-    const posts = this.posts ?? laterSnapshot(null, null);
+    const posts = this.posts;
     if (this.merged?.timeline === timeline && this.merged.posts === posts) return this.merged.result;
     const result = withOwnPosts(timeline, posts, this.site.profile.settings.maxItems);
     this.merged = { timeline, posts, result };

@@ -11,9 +11,8 @@ export const POSTS_KEY = "posts";
 /** Before the first post: nothing to merge. */
 export const NO_POSTS: PostsSnapshot = { version: "0", sequence: 0, items: [], deleted: [] };
 
-/** The stored snapshot; null before the first post (or when the key cannot be read as one). */
-export async function readPostsSnapshot(kv: KVNamespace): Promise<PostsSnapshot | null> {
-  const text = await kv.get(POSTS_KEY, "text");
+/** The stored snapshot's text read as one; null before the first post (or when it cannot be read as one). */
+export function parsePostsSnapshot(text: string | null): PostsSnapshot | null {
   if (text === null) return null;
   try {
     const value = JSON.parse(text) as PostsSnapshot;

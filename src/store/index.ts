@@ -185,6 +185,12 @@ export async function readTimelineText(kv: KVNamespace): Promise<string | null> 
   return kv.get(TIMELINE_KEY, "text");
 }
 
+/** The timeline key's text and another key's, in one bulk read (one KV request). */
+export async function readTimelineTextWith(kv: KVNamespace, other: string): Promise<{ timeline: string | null; other: string | null }> {
+  const values = await kv.get([TIMELINE_KEY, other], "text");
+  return { timeline: values.get(TIMELINE_KEY) ?? null, other: values.get(other) ?? null };
+}
+
 /** Parses the timeline key's text; statuses stored in an older layout are read in today's shape. */
 export function parseTimeline(text: string): Timeline {
   return timelineFromStored(JSON.parse(text) as Timeline);

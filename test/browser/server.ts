@@ -66,6 +66,7 @@ export async function startWorker(port = Number(process.env.M2_BROWSER_PORT ?? 8
       compatibilityDate,
       compatibilityFlags: ["nodejs_compat"],
       kvNamespaces: ["M2_KV"],
+      durableObjects: { HOME: { className: "HomeStore", useSQLite: true } },
       bindings: { ADMIN_TOKEN, FIXTURES: fixtures() },
       outboundService: (request: Request) => {
         outbound.push(request.url);

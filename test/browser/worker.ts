@@ -4,6 +4,8 @@
  * an outbound service that refuses everything).
  */
 import { createWorker } from "../../src/app.tsx";
+
+export { HomeStore } from "../../src/posts/store.ts";
 import profile from "./profile.json";
 
 interface BrowserEnv extends Env {

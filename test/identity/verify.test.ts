@@ -121,7 +121,7 @@ describe("inbound verification", () => {
     expect((await readTimeline(env.M2_KV))?.identity?.verdicts.mastodon).toMatchObject({ verdict: "verified" });
   });
 
-  it("reads one KV key for a page with its badges, in a fresh isolate, and none for the next requests", async () => {
+  it("reads the timeline (with the owner's posts, one bulk read) for a page with its badges, in a fresh isolate, and none for the next requests", async () => {
     // On the real clock: a timeline older than its heartbeat would start a refresh (more reads).
     const { net, profile } = fixtureHome();
     await runCron(workerFor(profile, { refresh: { fetcher: net.fetcher } }));
@@ -135,11 +135,11 @@ describe("inbound verification", () => {
       return response.text();
     };
     expect(await get("/")).toContain('class="verified"');
-    expect(keys).toEqual(["timeline"]);
+    expect(keys).toEqual([["timeline", "posts"]]);
     await get("/feed.xml");
     await get("/status.json");
     await get("/");
-    expect(keys).toEqual(["timeline"]);
+    expect(keys).toEqual([["timeline", "posts"]]);
   });
 
   it("runs after a profile change and in the daily slot only, never re-fetching in between", async () => {

@@ -8,8 +8,8 @@ import gif from "../fixtures/media/gif.gif?inline";
 import jpeg from "../fixtures/media/jpeg-gps.jpg?inline";
 import png from "../fixtures/media/png-gps.png?inline";
 import webp from "../fixtures/media/webp-gps.webp?inline";
-import { MAX_MEDIA_BYTES, sniff, withoutMetadata } from "../../src/posts/media.ts";
-import { profileWith, request, workerFor, type Worker } from "../helpers.ts";
+import { MAX_MEDIA_BYTES, r2Media, sniff, storeMedia, withoutMetadata } from "../../src/posts/media.ts";
+import { env, profileWith, request, workerFor, type Worker } from "../helpers.ts";
 
 const ADMIN = { Authorization: "Bearer test-admin-token" };
 
@@ -140,5 +140,18 @@ describe("photos uploaded with a post (micropub.rocks 300–301)", () => {
     expect(response.status).toBe(201);
     const page = await (await request(worker, new URL(response.headers.get("Location")!).pathname)).text();
     expect(page.match(/class="u-photo" src="https:\/\/camille\.example\/media\/[0-9a-f]{64}\.(?:jpg|png)"/g)).toHaveLength(2);
+  });
+});
+
+describe("the R2 media store (when a MEDIA bucket is bound)", () => {
+  it("keeps the cleaned bytes under their content address, with their type", async () => {
+    const store = r2Media((env as unknown as { TEST_MEDIA: R2Bucket }).TEST_MEDIA);
+    const stored = await storeMedia(store, bytesOf(png));
+    expect(stored).toMatchObject({ type: "image/png" });
+    const found = await store.get((stored as { name: string }).name);
+    expect(found?.type).toBe("image/png");
+    const body = new Uint8Array(await new Response(found!.body).arrayBuffer());
+    expect(contains(body, "eXIf")).toBe(false);
+    expect(await store.get("0".repeat(64) + ".png")).toBeNull();
   });
 });

@@ -66,7 +66,7 @@ describe("per-source feeds", () => {
     const worker = await homeAfterCron();
     const response = await request(worker, "/feeds/twitter.xml");
     expect(response.status).toBe(404);
-    expect(((await response.json()) as { error: string }).error).toBe('no source "twitter"; valid ids: mastodon, github, blog');
+    expect(((await response.json()) as { error: string }).error).toBe('no source "twitter"; valid ids: mastodon, github, blog, ~posts');
   });
 });
 
