@@ -84,7 +84,8 @@ function cycles(graph: Map<string, string[]>): string[][] {
  * keys; ingest never renders nor answers HTTP; the status report is built for both /status.json
  * and /status without knowing either; the site (built once per isolate) may draw its fixed assets
  * (stylesheet, favicon) but answers no request; the cron's chain (cron.ts) joins verification and the refresh
- * without drawing or answering anything; only app.tsx mounts routes.
+ * without drawing or answering anything; only app.tsx mounts routes; auth (what a token grants, the
+ * IndieAuth flow's rules) neither draws nor answers HTTP: routes use it.
  */
 const FORBIDDEN: Record<string, string[]> = {
   model: ["*"],
@@ -100,6 +101,7 @@ const FORBIDDEN: Record<string, string[]> = {
   site: ["routes", "app"],
   cron: ["routes", "render", "app"],
   routes: ["app"],
+  auth: ["routes", "render", "app"],
 };
 
 function forbids(from: string, to: string): boolean {
@@ -133,5 +135,7 @@ describe("the import graph of src/", () => {
     expect(forbids("store", "identity")).toBe(true);
     expect(forbids("store", "model")).toBe(false);
     expect(forbids("routes", "render")).toBe(false);
+    expect(forbids("auth", "routes")).toBe(true);
+    expect(forbids("routes", "auth")).toBe(false);
   });
 });
