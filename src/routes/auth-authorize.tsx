@@ -10,7 +10,7 @@ import { discoverClient, type ClientInfo } from "../auth/client.ts";
 import { consentToken, isConsentToken } from "../auth/consent-token.ts";
 import { AUTHORIZATION_PATH, issuerOf } from "../auth/endpoints.ts";
 import { homeStore } from "../auth/grants.ts";
-import { MAX_SECRET_CHARS } from "../auth/limits.ts";
+import { MAX_SECRET_CHARS, MAX_STATE_CHARS } from "../auth/limits.ts";
 import { clientIdUrl, readAuthorizationRequest, redirectTo, redirectUrl, sameOrigin, type AuthorizationRequest, type ClientProblem, type RedirectError, type RequestParams } from "../auth/request.ts";
 import { fill } from "../i18n/languages.ts";
 import { ConsentPage, scopeInWords } from "../render/consent.tsx";
@@ -48,7 +48,7 @@ function answerClient(c: AppContext, redirectUri: string, values: Record<string,
 }
 
 const redirectError = (c: AppContext, redirectUri: string, problem: RedirectError, state: string | undefined) =>
-  answerClient(c, redirectUri, { error: problem.error, error_description: problem.description, ...(state ? { state } : {}) });
+  answerClient(c, redirectUri, { error: problem.error, error_description: problem.description, ...(state && state.length <= MAX_STATE_CHARS ? { state } : {}) });
 
 /** client_id and redirect_uri as URLs, the redirect URI on the client's host or listed by it (§3.3). */
 async function checkClient(params: RequestParams, home: string, fetcher: typeof fetch | undefined): Promise<{ clientId: URL; redirectUri: URL; client: ClientInfo } | { problem: ClientProblem }> {
