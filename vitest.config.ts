@@ -19,7 +19,9 @@ export default defineConfig({
     include: ["test/**/*.test.{ts,tsx}"],
     setupFiles: ["./test/setup.ts"],
     // sanitize-html requires postcss, whose CommonJS graph workerd's module loader cannot follow:
-    // pre-bundle it with Vite, as wrangler's esbuild does for the deployed Worker.
-    deps: { optimizer: { ssr: { enabled: true, include: ["sanitize-html"] } } },
+    // pre-bundle it with Vite, as wrangler's esbuild does for the deployed Worker. The same for
+    // microformats-parser (src/auth/client.ts): discovered mid-run, its parse5 graph crashed the
+    // next test file's worker ("WebSocket protocol error … Message is too large").
+    deps: { optimizer: { ssr: { enabled: true, include: ["sanitize-html", "microformats-parser"] } } },
   },
 });

@@ -15,8 +15,10 @@ import type { RefreshOptions } from "./ingest/refresh.ts";
 import { ConfigErrorPage, MessagePage } from "./render/page.tsx";
 import { STYLESHEET_PATH } from "./render/style.ts";
 import { admin } from "./routes/admin.ts";
+import { indieAuth, type AuthOptions } from "./routes/auth.ts";
 import { AnswerCache } from "./routes/answers.ts";
 import type { AppEnv } from "./routes/context.ts";
+import { CONTENT_SECURITY_POLICY } from "./routes/csp.ts";
 import { feeds } from "./routes/feeds.ts";
 import { identity } from "./routes/identity.ts";
 import { allowedMethods } from "./routes/methods.ts";
@@ -30,6 +32,8 @@ import { TimelineCache } from "./timeline-cache.ts";
 export interface AppOptions {
   /** Passed to every refresh: tests inject a clock and a fetcher. */
   refresh?: RefreshOptions;
+  /** The IndieAuth server's fetcher (client_id pages) and clock: tests inject both. */
+  auth?: AuthOptions;
 }
 
 /**
@@ -54,15 +58,9 @@ export function createWorker(profileInput: unknown, options: AppOptions = {}) {
   // Cross-Origin-Resource-Policy (its `cross-origin` value only grants, and nothing here needs it).
   app.use(
     secureHeaders({
-      contentSecurityPolicy: {
-        defaultSrc: ["'none'"],
-        imgSrc: ["'self'", "https:", "data:"],
-        styleSrc: ["'self'"],
-        scriptSrc: ["'none'"],
-        baseUri: ["'none'"],
-        formAction: ["'none'"],
-        frameAncestors: ["'none'"],
-      },
+      contentSecurityPolicy: CONTENT_SECURITY_POLICY,
+      // A route may set its own policy (the IndieAuth consent page's form-action): it is kept.
+      overwrite: false,
       referrerPolicy: false,
       crossOriginEmbedderPolicy: false,
       crossOriginOpenerPolicy: false,
@@ -123,6 +121,7 @@ export function createWorker(profileInput: unknown, options: AppOptions = {}) {
   app.route("/", status);
   app.route("/", admin);
   app.route("/", identity);
+  app.route("/", indieAuth(options.auth));
   app.route("/", micropub);
   app.route("/", posts);
 

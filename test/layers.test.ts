@@ -85,8 +85,8 @@ function cycles(graph: Map<string, string[]>): string[][] {
  * and /status without knowing either; the site (built once per isolate) may draw its fixed assets
  * (stylesheet, favicon) but answers no request; the cron's chain (cron.ts) joins verification and the refresh
  * without drawing or answering anything; the owner's posts (posts/: their store, Markdown, their
- * items) and the tokens that allow writing them (auth/) answer no request and draw no page;
- * only app.tsx mounts routes.
+ * items) and auth/ (what a token grants, the IndieAuth flow's rules) answer no request and draw no
+ * page: routes use them; only app.tsx mounts routes.
  */
 const FORBIDDEN: Record<string, string[]> = {
   model: ["*"],
@@ -98,7 +98,7 @@ const FORBIDDEN: Record<string, string[]> = {
   ingest: ["routes", "render", "identity", "status", "site", "app"],
   identity: ["routes", "render", "status", "app"],
   status: ["routes", "render", "app"],
-  render: ["routes", "ingest", "store", "site", "app", "posts", "auth"],
+  render: ["routes", "ingest", "store", "site", "app", "posts"],
   posts: ["routes", "render", "status", "site", "app", "cron", "identity", "auth"],
   auth: ["routes", "render", "app", "site"],
   site: ["routes", "app"],
@@ -137,5 +137,7 @@ describe("the import graph of src/", () => {
     expect(forbids("store", "identity")).toBe(true);
     expect(forbids("store", "model")).toBe(false);
     expect(forbids("routes", "render")).toBe(false);
+    expect(forbids("auth", "routes")).toBe(true);
+    expect(forbids("routes", "auth")).toBe(false);
   });
 });

@@ -103,12 +103,19 @@ export const FEDIVERSE_ACCOUNT = /^https:\/\/[^/@\s]+\/@[A-Za-z0-9_.-]+$/;
 export const IndieAuthSchema = v.pipe(
   v.strictObject({
     metadata: v.optional(v.pipe(httpsUrl, v.description("Your IndieAuth server's metadata document: <link rel=\"indieauth-metadata\">."))),
-    authorization_endpoint: v.optional(v.pipe(httpsUrl, v.description("Legacy: the authorization endpoint, for clients that predate the metadata document."))),
-    token_endpoint: v.optional(v.pipe(httpsUrl, v.description("Legacy: the token endpoint (needs authorization_endpoint)."))),
+    authorization_endpoint: v.optional(v.pipe(httpsUrl, v.description("The authorization endpoint of the server you delegate to: <link rel=\"authorization_endpoint\">, for clients that predate the metadata document."))),
+    token_endpoint: v.optional(
+      v.pipe(
+        httpsUrl,
+        v.description("The token endpoint of the server you delegate to (needs authorization_endpoint): <link rel=\"token_endpoint\">, and where m2 checks the tokens its Micropub receives (without it, only ADMIN_TOKEN is accepted)."),
+      ),
+    ),
   }),
   v.check((input) => input.metadata !== undefined || input.authorization_endpoint !== undefined, "expected metadata or authorization_endpoint"),
   v.check((input) => input.token_endpoint === undefined || input.authorization_endpoint !== undefined, "token_endpoint needs authorization_endpoint"),
-  v.description("Log in to IndieWeb sites with your domain through the IndieAuth server you chose (e.g. indieauth.com or your own)."),
+  v.description(
+    "Delegate IndieAuth to another server (e.g. indieauth.com). Absent (the default), your home is its own IndieAuth server: you sign in on its /auth page with your ADMIN_TOKEN. Set, m2 runs no server of its own (/auth and /.well-known/oauth-authorization-server answer 404) and the page links these endpoints instead.",
+  ),
 );
 
 export const ProfileSchema = v.pipe(

@@ -121,6 +121,34 @@ export const en = {
   /** Link to the page in this language, written in this language. */
   readIn: "Read in English",
   poweredBy: "Home made with m2",
+  /** The IndieAuth consent page; `{client}` is the application's name or address, `{home}` this home's URL. */
+  consentTitle: "Sign in to {client}",
+  consentLead: "{client} asks to sign you in as {home}.",
+  consentScopes: "The application also asks to:",
+  consentNoScopes: "The application asks for nothing else than knowing that it is you.",
+  consentUnknownScopes: "Not granted (m2 does not know these permissions): {scopes}",
+  consentRedirect: "Once you approve, you will be sent back to {redirect}.",
+  consentUsername: "Home",
+  consentSecret: "Your secret (ADMIN_TOKEN)",
+  consentApprove: "Approve",
+  consentDeny: "Deny",
+  consentWrongSecret: "Wrong secret. Check it and try again.",
+  /** What each scope lets the application do, after “It also asks to:”. */
+  scopeCreate: "publish new posts on your home",
+  scopeUpdate: "edit your posts",
+  scopeDelete: "delete your posts",
+  scopeUndelete: "restore your deleted posts",
+  scopeMedia: "upload files (images, sound, video)",
+  scopeProfile: "see your name, photo and home URL",
+  scopeEmail: "see your email address",
+  signInLimitedTitle: "Too many attempts",
+  signInLimited: "Too many wrong secrets in a row: signing in is paused for 15 minutes. Try again later.",
+  authErrorTitle: "This sign-in request cannot be used",
+  authBadClientId: "The application's address (client_id) is not a valid IndieAuth client identifier: an https URL without a fragment, or http on localhost.",
+  authBadRedirectUri: "The return address (redirect_uri) is not a valid http(s) URL.",
+  authRedirectNotListed: "The return address {redirect} is not on the application's site ({client}), and the application does not list it: m2 will not send you there.",
+  authStaleForm: "This sign-in form is too old or was altered. Start again from the application.",
+  authDisabled: "Signing in is disabled: the owner has not set the ADMIN_TOKEN secret.",
 } as const;
 
 export type Messages = { readonly [K in keyof typeof en]: string };

@@ -7,6 +7,7 @@
  * second (KV's limit per key), the latest state each time.
  */
 import { DurableObject } from "cloudflare:workers";
+import { randomToken, sameSecret, sha256Hex } from "../auth/secret.ts";
 import { stableHash } from "../hash.ts";
 import type { Item } from "../model.ts";
 import { applyOperations, checkPostSize, InvalidRequest, kindOf, slugOf, type UpdateOperations } from "./mf2.ts";
@@ -66,19 +67,8 @@ interface TokenRow extends Record<string, SqlStorageValue> {
   revoked: number | null;
 }
 
-function base64url(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
-/** Tokens are kept as their SHA-256 (hex): a copy of the table grants nothing. */
-async function tokenHash(token: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(token)));
-  let hex = "";
-  for (const byte of digest) hex += byte.toString(16).padStart(2, "0");
-  return hex;
-}
+/** Tokens and codes are kept as their SHA-256 (hex): a copy of the tables grants nothing. */
+const tokenHash = sha256Hex;
 
 const ID_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz";
 
@@ -117,6 +107,44 @@ function publishedAt(given: string | undefined, now: Date): string {
   return new Date(Math.min(time, now.getTime())).toISOString();
 }
 
+/** An authorization code's grant (IndieAuth §5.2): what the owner approved, for whom. */
+export interface CodeGrant {
+  clientId: string;
+  redirectUri: string;
+  scope: string[];
+  codeChallenge: string;
+  me: string;
+}
+
+/** What a redemption must match: the code's client and redirect URI, and the PKCE challenge of the verifier sent. */
+export interface Redemption {
+  code: string;
+  clientId: string;
+  redirectUri: string;
+  challengeOfVerifier: string;
+}
+
+export type RedeemResult = { redeemed: CodeGrant } | { refused: "unknown" | "used" | "expired" | "mismatch" | "pkce" };
+
+interface CodeRow extends Record<string, SqlStorageValue> {
+  hash: string;
+  client_id: string;
+  redirect_uri: string;
+  scope: string;
+  code_challenge: string;
+  me: string;
+  expires: number;
+  used: number;
+}
+
+/** How long a code may wait for its redemption (IndieAuth §5.2.1: 10 minutes at most). */
+export const CODE_TTL_MS = 10 * 60_000;
+/** Wrong owner secrets allowed per window, and the window. */
+export const MAX_WRONG_SECRETS = 5;
+export const WRONG_SECRET_WINDOW_MS = 15 * 60_000;
+
+export type SignIn = "signed-in" | "wrong" | "limited";
+
 export class HomeStore extends DurableObject<Env> {
   private readonly sql: SqlStorage;
 
@@ -145,11 +173,74 @@ export class HomeStore extends DurableObject<Env> {
       expires INTEGER NOT NULL,
       revoked INTEGER
     )`);
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS codes (
+      hash TEXT PRIMARY KEY,
+      client_id TEXT NOT NULL,
+      redirect_uri TEXT NOT NULL,
+      scope TEXT NOT NULL,
+      code_challenge TEXT NOT NULL,
+      me TEXT NOT NULL,
+      expires INTEGER NOT NULL,
+      used INTEGER NOT NULL DEFAULT 0
+    )`);
+    this.sql.exec("CREATE TABLE IF NOT EXISTS sign_in_failures (id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL)");
+  }
+
+  /**
+   * Checks the owner's secret (ADMIN_TOKEN), at most `MAX_WRONG_SECRETS` wrong ones per window.
+   * The attempt is counted as wrong before the comparison and forgiven after a right one: attempts
+   * in flight at once cannot pass the limit either.
+   */
+  async signIn(secret: string, nowMs = Date.now()): Promise<SignIn> {
+    this.sql.exec("DELETE FROM sign_in_failures WHERE at <= ?", nowMs - WRONG_SECRET_WINDOW_MS);
+    const failures = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM sign_in_failures").one().n;
+    if (failures >= MAX_WRONG_SECRETS) return "limited";
+    const attempt = this.sql.exec<{ id: number }>("INSERT INTO sign_in_failures (at) VALUES (?) RETURNING id", nowMs).one().id;
+    const admin = this.env.ADMIN_TOKEN;
+    if (!admin || !(await sameSecret(secret, admin))) return "wrong";
+    this.sql.exec("DELETE FROM sign_in_failures WHERE id = ?", attempt);
+    return "signed-in";
+  }
+
+  /** A new authorization code for an approved request, valid `CODE_TTL_MS`; only its SHA-256 is kept. */
+  async issueCode(grant: CodeGrant, nowMs = Date.now()): Promise<string> {
+    const code = randomToken();
+    const hash = await tokenHash(code);
+    this.sql.exec("DELETE FROM codes WHERE expires < ?", nowMs);
+    this.sql.exec(
+      "INSERT INTO codes (hash, client_id, redirect_uri, scope, code_challenge, me, expires) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      hash,
+      grant.clientId,
+      grant.redirectUri,
+      grant.scope.join(" "),
+      grant.codeChallenge,
+      grant.me,
+      nowMs + CODE_TTL_MS,
+    );
+    return code;
+  }
+
+  /**
+   * Redeems a code once: the row is read and marked used in one synchronous step (nothing awaited
+   * between), so of two redemptions at once exactly one gets the grant. Any attempt uses the code
+   * up, a failed one too (a wrong verifier cannot be retried).
+   */
+  async redeemCode(redemption: Redemption, nowMs = Date.now()): Promise<RedeemResult> {
+    const hash = await tokenHash(redemption.code);
+    // From here on, synchronous: the read and the mark cannot be split by another request.
+    const row = this.sql.exec<CodeRow>("SELECT * FROM codes WHERE hash = ?", hash).toArray()[0];
+    if (!row) return { refused: "unknown" };
+    if (row.used) return { refused: "used" };
+    this.sql.exec("UPDATE codes SET used = 1 WHERE hash = ?", hash);
+    if (row.expires <= nowMs) return { refused: "expired" };
+    if (row.client_id !== redemption.clientId || row.redirect_uri !== redemption.redirectUri) return { refused: "mismatch" };
+    if (row.code_challenge !== redemption.challengeOfVerifier) return { refused: "pkce" };
+    return { redeemed: { clientId: row.client_id, redirectUri: row.redirect_uri, scope: row.scope.split(" ").filter(Boolean), codeChallenge: row.code_challenge, me: row.me } };
   }
 
   /** A new access token (32 random bytes, base64url); only its SHA-256 is kept. */
   async issueToken(grant: { clientId: string; scope: string[]; me: string; ttlSeconds: number }, nowMs = Date.now()): Promise<{ token: string; expiresAt: number }> {
-    const token = base64url(crypto.getRandomValues(new Uint8Array(32)));
+    const token = randomToken();
     const expiresAt = nowMs + grant.ttlSeconds * 1000;
     this.sql.exec("DELETE FROM tokens WHERE expires < ?", nowMs);
     this.sql.exec("INSERT INTO tokens (hash, client_id, scope, me, issued, expires) VALUES (?, ?, ?, ?, ?, ?)", await tokenHash(token), grant.clientId, grant.scope.join(" "), grant.me, nowMs, expiresAt);

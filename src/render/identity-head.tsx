@@ -1,5 +1,5 @@
 /**
- * @module The identity metadata of the page's <head>: pgpkey and IndieAuth links, schema.org
+ * @module The identity metadata of the page's <head>: the pgpkey link, schema.org
  * Person JSON-LD, OpenGraph and Twitter card meta, and fediverse:creator. Data only: the JSON-LD
  * block is not executable (CSP `script-src 'none'` does not apply to `application/ld+json`).
  */
@@ -11,13 +11,9 @@ import type { Source } from "../model.ts";
 
 export function IdentityHead({ profile, sources, lang }: { profile: Profile; sources: Source[]; lang: string }) {
   const creator = defaultFediverseAccount(profile, sources);
-  const { indieauth } = profile;
   return (
     <>
       {profile.pgpkey ? <link rel="pgpkey" href={profile.pgpkey} /> : null}
-      {indieauth?.metadata ? <link rel="indieauth-metadata" href={indieauth.metadata} /> : null}
-      {indieauth?.authorization_endpoint ? <link rel="authorization_endpoint" href={indieauth.authorization_endpoint} /> : null}
-      {indieauth?.token_endpoint ? <link rel="token_endpoint" href={indieauth.token_endpoint} /> : null}
       <meta property="og:type" content="profile" />
       <meta property="og:title" content={profile.name} />
       <meta property="og:url" content={profile.url} />

@@ -8,6 +8,7 @@
  */
 import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
+import { discoveryLinks } from "../auth/endpoints.ts";
 import type { Profile } from "../config/index.ts";
 import { exactDate, relativeTime } from "../i18n/dates.ts";
 import { fill, LANGUAGES, type Messages } from "../i18n/languages.ts";
@@ -75,16 +76,16 @@ export function Document(props: {
   );
 }
 
-/** The home page's extra `<head>`: canonical URL, rel=me links, feed discovery. */
+/** The home page's extra `<head>`: canonical URL, rel=me links, IndieAuth and feed discovery. */
 export function PageHead({ profile, sources, lang }: { profile: Profile; sources: Source[]; lang: string }) {
   return (
     <>
       <link rel="canonical" href={profile.url} />
       {sources.filter((source) => source.identity).map((source) => <link rel={relFor(source)} href={source.url} />)}
+      {discoveryLinks(profile).map((link) => <link rel={link.rel} href={link.href} />)}
       <link rel="alternate" type="application/rss+xml" title={`${profile.name} — RSS`} href="/feed.xml" />
       <link rel="alternate" type="application/atom+xml" title={`${profile.name} — Atom`} href="/atom.xml" />
       <link rel="alternate" type="application/feed+json" title={`${profile.name} — JSON Feed`} href="/feed.json" />
-      <link rel="micropub" href={new URL("/micropub", profile.url).href} />
       <IdentityHead profile={profile} sources={sources} lang={lang} />
     </>
   );

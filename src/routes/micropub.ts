@@ -125,7 +125,7 @@ micropub.get("/micropub", async (c) => {
   if (error) return failure(c, "invalid_request", error);
   if (!token) return failure(c, "unauthorized", "send Authorization: Bearer <token>");
   const home = c.get("site").profile.url;
-  const grant = await grantOf(c.env, home, token);
+  const grant = await grantOf(c.env, c.get("site").profile, token);
   if (!grant) return failure(c, "unauthorized", "the token is unknown, expired or revoked");
   const q = c.req.query("q");
   switch (q) {
@@ -171,7 +171,7 @@ micropub.post("/micropub", async (c) => {
   if (!token) return failure(c, "unauthorized", "send Authorization: Bearer <token> (or access_token in the form)");
   const site = c.get("site");
   const home = site.profile.url;
-  const grant = await grantOf(c.env, home, token);
+  const grant = await grantOf(c.env, c.get("site").profile, token);
   if (!grant) return failure(c, "unauthorized", "the token is unknown, expired or revoked");
 
   const field = (name: string) => (body.kind === "json" ? body.value[name] : body.fields.find(([key]) => key === name)?.[1]);
@@ -224,7 +224,7 @@ micropub.post("/micropub/media", async (c) => {
   const authorization = c.req.header("Authorization");
   if (!authorization?.startsWith("Bearer ")) return failure(c, "unauthorized", "send Authorization: Bearer <token>");
   const home = c.get("site").profile.url;
-  const grant = await grantOf(c.env, home, authorization.slice("Bearer ".length).trim());
+  const grant = await grantOf(c.env, c.get("site").profile, authorization.slice("Bearer ".length).trim());
   if (!grant) return failure(c, "unauthorized", "the token is unknown, expired or revoked");
   if (!grant.scope.some((scope) => scope === "media" || scope === "create")) return failure(c, "insufficient_scope", "uploading needs the media scope", "media");
   if (!(c.req.header("Content-Type") ?? "").toLowerCase().startsWith("multipart/form-data")) return failure(c, "invalid_request", "send the file as multipart/form-data, in a part named file");

@@ -1,5 +1,6 @@
 /** @module GET / (the home page), its stylesheet and its favicon. */
 import { Hono } from "hono";
+import { discoveryLinks, linkHeader } from "../auth/endpoints.ts";
 import { renderClock } from "../i18n/dates.ts";
 import { ProfilePage } from "../render/page.tsx";
 import { CSS, STYLESHEET_PATH } from "../render/style.ts";
@@ -46,6 +47,8 @@ pages.get("/", homePage, async (c) => {
     />
   );
   c.header("Cache-Control", "public, max-age=60");
+  const links = discoveryLinks(site.profile);
+  if (links.length > 0) c.header("Link", linkHeader(links));
   // The language is the page's own `<html lang>`; a Content-Language header would repeat it.
   c.header("Vary", "Accept-Language");
   return c.html(await page.toString());

@@ -136,6 +136,8 @@ describe("identity metadata in the head", () => {
   it("has no fediverse:creator without a fediverse account", async () => {
     const html = await (await request(workerFor(profileWith([{ url: "https://github.com/camille" }])), "/")).text();
     expect(html).not.toContain("fediverse:creator");
-    expect(html).not.toContain("indieauth-metadata");
+    // Without profile.json's indieauth, the home is its own IndieAuth server (test/auth/).
+    expect(html).toContain('<link rel="indieauth-metadata" href="https://camille.example/.well-known/oauth-authorization-server"/>');
+    expect(html).not.toContain("indieauth.example");
   });
 });
