@@ -99,7 +99,7 @@ const FORBIDDEN: Record<string, string[]> = {
   identity: ["routes", "render", "status", "app"],
   status: ["routes", "render", "app"],
   render: ["routes", "ingest", "store", "site", "app", "posts"],
-  posts: ["routes", "render", "status", "site", "app", "cron", "identity", "auth"],
+  posts: ["routes", "render", "status", "site", "app", "cron", "identity"],
   auth: ["routes", "render", "app", "site"],
   site: ["routes", "app"],
   cron: ["routes", "render", "app"],

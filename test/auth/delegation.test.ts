@@ -40,7 +40,9 @@ describe("delegation: m2 runs no IndieAuth server of its own", () => {
     expect(html).toContain('<link rel="token_endpoint" href="https://auth.example/token"/>');
     expect(html).not.toContain("https://camille.example/auth");
     expect(html).not.toContain("indieauth-metadata");
-    expect(response.headers.get("Link")).toBe('<https://auth.example/auth>; rel="authorization_endpoint", <https://auth.example/token>; rel="token_endpoint"');
+    // Micropub stays the home's own, whoever signs the owner in.
+    expect(html).toContain('<link rel="micropub" href="https://camille.example/micropub"/>');
+    expect(response.headers.get("Link")).toBe('<https://camille.example/micropub>; rel="micropub", <https://auth.example/auth>; rel="authorization_endpoint", <https://auth.example/token>; rel="token_endpoint"');
   });
 });
 

@@ -8,15 +8,16 @@ import { env, HOME, request, workerFor } from "../helpers.ts";
 import { ADMIN, authorizationRequest, CLIENT_ID, clientNet, EN, exchange, formOf, pkce, profile, REDIRECT_URI, submitConsent } from "./flow.ts";
 
 describe("§4.1 Discovery", () => {
-  it("links the metadata and the legacy endpoints in the head and in Link headers of /", async () => {
+  it("links the metadata, the legacy endpoints and Micropub in the head and in Link headers of /", async () => {
     const response = await request(workerFor(profile), "/");
     const html = await response.text();
     expect(html).toContain('<link rel="indieauth-metadata" href="https://camille.example/.well-known/oauth-authorization-server"/>');
     expect(html).toContain('<link rel="authorization_endpoint" href="https://camille.example/auth"/>');
     expect(html).toContain('<link rel="token_endpoint" href="https://camille.example/auth/token"/>');
     expect(response.headers.get("Link")).toBe(
-      '<https://camille.example/.well-known/oauth-authorization-server>; rel="indieauth-metadata", <https://camille.example/auth>; rel="authorization_endpoint", <https://camille.example/auth/token>; rel="token_endpoint"',
+      '<https://camille.example/.well-known/oauth-authorization-server>; rel="indieauth-metadata", <https://camille.example/auth>; rel="authorization_endpoint", <https://camille.example/auth/token>; rel="token_endpoint", <https://camille.example/micropub>; rel="micropub"',
     );
+    expect(html).toContain('<link rel="micropub" href="https://camille.example/micropub"/>');
   });
 
   it("builds the public URLs from the profile's https URL, not from an http request", async () => {
