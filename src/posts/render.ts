@@ -79,7 +79,8 @@ export function postItem(post: StoredPost, { home, lang }: PostContext): Item {
     title,
     titleGenerated: !(post.kind === "article" && name),
     content_html,
-    summary: post.kind === "article" ? truncate(text, MAX_SUMMARY_CHARS) : "",
+    // Plain text that no reader can take for markup (a post may well say "<div>").
+    summary: neutralise(truncate(text, MAX_SUMMARY_CHARS)),
     published: post.published,
     ...(post.updated ? { updated: post.updated } : {}),
     ...(photos[0] ? { image: photos[0].src } : {}),

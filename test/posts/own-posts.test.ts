@@ -91,6 +91,15 @@ describe("own posts on the home", () => {
     expect(page).toContain("&lt;script&gt;");
   });
 
+  it("gives a post that says <div> a plain-text summary no feed reader takes for markup", async () => {
+    const worker = home();
+    await create(worker, { name: ["Balises"], content: ["Écrire `<div>` et des <choses> & co."] });
+    const rss = await (await request(worker, "/feed.xml")).text();
+    const description = rss.slice(rss.indexOf("<description>", rss.indexOf("<item>")), rss.indexOf("</description>", rss.indexOf("<item>")));
+    expect(description).not.toContain("&lt;choses");
+    expect(description).toContain("‹choses&gt;");
+  });
+
   it(`refuses a post over ${MAX_POST_JSON_BYTES} bytes and stores nothing`, async () => {
     const worker = home();
     const response = await request(worker, "/micropub", {
