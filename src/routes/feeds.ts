@@ -64,7 +64,7 @@ function limitOf(c: AppContext): number {
 
 /** The validated `?source=` / `?exclude=` filter; a request without a query string has none to read. */
 function filterOf(c: AppContext): SourceFilter {
-  return hasQuery(c) ? sourceFilter(c.req.queries(), c.get("site").sources) : UNFILTERED;
+  return hasQuery(c) ? sourceFilter(c.req.queries(), [...itemSources(c.get("site")).values()]) : UNFILTERED;
 }
 
 /** Sends a rendered feed with its type; the ETag comes from the route's variant (routes/cache.ts). */

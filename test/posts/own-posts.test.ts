@@ -38,6 +38,15 @@ describe("own posts on the home", () => {
     }
   });
 
+  it("can be chosen or left out of the merged feeds with ?source=~posts and ?exclude=~posts", async () => {
+    const worker = home();
+    const url = await create(worker, { content: ["Filtré"] });
+    expect(await (await request(worker, "/feed.json?source=~posts")).text()).toContain(url);
+    const without = await request(worker, "/feed.json?exclude=~posts");
+    expect(without.status).toBe(200);
+    expect(await without.text()).not.toContain(url);
+  });
+
   it("reach other isolates through KV once the store's alarm wrote its snapshot", async () => {
     const writer = home();
     const url = await create(writer, { content: ["Vu ailleurs aussi"] });

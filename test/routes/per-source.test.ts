@@ -91,7 +91,7 @@ describe("?source= and ?exclude= on the merged feeds", () => {
     for (const path of ["/feed.xml?source=twitter", "/atom.xml?exclude=nope", "/feed.json?source=github&source=nope"]) {
       const response = await request(worker, path);
       expect(response.status, path).toBe(400);
-      expect(((await response.json()) as { error: string }).error, path).toContain("valid ids: mastodon, github, blog");
+      expect(((await response.json()) as { error: string }).error, path).toContain("valid ids: mastodon, github, blog, ~posts");
     }
   });
 
