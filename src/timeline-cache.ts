@@ -57,7 +57,8 @@ export class TimelineCache {
   prime(snapshot: PostsSnapshot): void {
     this.posts = laterSnapshot(this.posts, snapshot);
     const remembered = this.memory;
-    if (remembered) this.memory = { ...remembered, timeline: remembered.timeline.then((timeline) => timeline && this.merge(this.parsed?.timeline ?? timeline)) };
+    // The fetched timeline this isolate holds (none stored yet: an empty one), merged again with the new posts.
+    if (remembered) this.memory = { ...remembered, timeline: remembered.timeline.then(() => this.merge(this.parsed?.timeline ?? this.empty())) };
   }
 
   /** Refreshes every due source now (cron, admin); the next request reads the timeline afresh. */

@@ -38,6 +38,14 @@ describe("own posts on the home", () => {
     }
   });
 
+  it("show at once even when this isolate had just read the timeline (with nothing fetched yet)", async () => {
+    const worker = home();
+    expect(await (await request(worker, "/feed.json")).text()).not.toContain("/notes/");
+    const url = await create(worker, { content: ["Juste après une visite"] });
+    expect(await (await request(worker, "/feed.json")).text()).toContain(url);
+    expect(await (await request(worker, "/")).text()).toContain(url);
+  });
+
   it("can be chosen or left out of the merged feeds with ?source=~posts and ?exclude=~posts", async () => {
     const worker = home();
     const url = await create(worker, { content: ["Filtré"] });
