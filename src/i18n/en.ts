@@ -180,7 +180,7 @@ export const en = {
   composePreviewTitle: "Preview",
   composePreviewLead: "Nothing is published yet: this is how the post will look.",
   composeOwnPosts: "Your posts",
-  composeOwnPostsLead: "The {count} newest, deleted ones included.",
+  composeOwnPostsLead: "Newest first, deleted ones included.",
   composeNoPosts: "No post yet.",
   composeDeleted: "Deleted",
   composeEdit: "Edit",

@@ -170,7 +170,7 @@ export const fr = {
   composePreviewTitle: "Aperçu",
   composePreviewLead: "Rien n'est encore publié : voici à quoi ressemblera le billet.",
   composeOwnPosts: "Vos billets",
-  composeOwnPostsLead: "Les {count} plus récents, supprimés compris.",
+  composeOwnPostsLead: "Les plus récents d'abord, supprimés compris.",
   composeNoPosts: "Aucun billet pour l'instant.",
   composeDeleted: "Supprimé",
   composeEdit: "Modifier",

@@ -158,7 +158,7 @@ function OwnPosts({ t, csrf, posts }: { t: Messages; csrf: string; posts: Listed
         <p class="empty">{t.composeNoPosts}</p>
       ) : (
         <>
-          <p class="muted">{fill(t.composeOwnPostsLead, { count: String(posts.length) })}</p>
+          <p class="muted">{t.composeOwnPostsLead}</p>
           <ul class="own-posts">
             {posts.map((post) => (
               <li>
@@ -236,8 +236,9 @@ export function ComposePage({ t, stylesheet, favicon, profile, csrf, draft, boun
           <Field id="name" label={t.composeName}>
             <input id="name" type="text" name="name" value={draft.name} maxlength={bounds.name} />
           </Field>
-          <Field id="content" label={t.composeContent} hint={t.composeContentHint}>
-            <textarea id="content" name="content" rows={10} maxlength={bounds.content} aria-describedby="content-hint">
+          {/* Not id="content": that is the page's main landmark (the skip links' target). */}
+          <Field id="text" label={t.composeContent} hint={t.composeContentHint}>
+            <textarea id="text" name="content" rows={10} maxlength={bounds.content} aria-describedby="text-hint">
               {/* The parser drops a textarea's first newline: this one, so the text's own stays. */}
               {`\n${draft.content}`}
             </textarea>
