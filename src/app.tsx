@@ -17,6 +17,7 @@ import { STYLESHEET_PATH } from "./render/style.ts";
 import { admin } from "./routes/admin.ts";
 import { indieAuth, type AuthOptions } from "./routes/auth.ts";
 import { AnswerCache } from "./routes/answers.ts";
+import { compose } from "./routes/compose.tsx";
 import type { AppEnv } from "./routes/context.ts";
 import { CONTENT_SECURITY_POLICY } from "./routes/csp.ts";
 import { feeds } from "./routes/feeds.ts";
@@ -123,6 +124,7 @@ export function createWorker(profileInput: unknown, options: AppOptions = {}) {
   app.route("/", identity);
   app.route("/", indieAuth(options.auth));
   app.route("/", micropub);
+  app.route("/", compose);
   app.route("/", posts);
 
   app.notFound(async (c) => {

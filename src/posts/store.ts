@@ -321,9 +321,10 @@ export class HomeStore extends DurableObject<Env> {
     return row ? { post: toPost(row), item: JSON.parse(row.item) as Item } : null;
   }
 
-  /** Every post, deleted ones included, newest first (the owner's list, the export). */
-  list(): StoredPost[] {
-    return this.sql.exec<PostRow>("SELECT * FROM posts ORDER BY published DESC, uid DESC").toArray().map(toPost);
+  /** Every post, deleted ones included, newest first (the export); the newest `limit` of them (the owner's list). */
+  list(limit?: number): StoredPost[] {
+    // SQLite reads LIMIT -1 as no limit.
+    return this.sql.exec<PostRow>("SELECT * FROM posts ORDER BY published DESC, uid DESC LIMIT ?", limit ?? -1).toArray().map(toPost);
   }
 
   /**

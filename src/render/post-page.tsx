@@ -46,60 +46,79 @@ export function PostPage({ post, profile, t, stylesheet, favicon }: { post: Post
     >
       <div class="page">
         <main id="content">
-          <article class="h-entry post" lang={post.lang && post.lang !== t.code ? post.lang : undefined}>
-            {post.responses.map((response) => (
-              <p class="post-response">
-                {t[RESPONSE_WORDS[response.property]]}{" "}
-                <a class={`u-${response.property}`} href={response.url}>
-                  {response.url}
-                </a>
-              </p>
-            ))}
-            {post.name ? <h1 class="p-name">{post.name}</h1> : null}
-            <div class="e-content">{raw(post.contentHtml)}</div>
-            {post.photos.map((photo) => (
-              <img class="u-photo" src={photo.src} alt={photo.alt} loading="lazy" decoding="async" />
-            ))}
-            {post.categories.length > 0 ? (
-              <p class="post-categories">
-                {t.postCategories} :{" "}
-                {post.categories.map((category, index) => (
-                  <>
-                    {index > 0 ? ", " : null}
-                    <span class="p-category">{category}</span>
-                  </>
-                ))}
-              </p>
-            ) : null}
-            <footer class="post-meta">
-              <a class="u-url u-uid" href={post.url}>
-                {t.postPublished}{" "}
-                <time class="dt-published" datetime={post.published}>
-                  {exactDate(post.published, t.code)}
-                </time>
-              </a>
-              {post.updated ? (
-                <>
-                  {" "}
-                  ({t.postUpdated}{" "}
-                  <time class="dt-updated" datetime={post.updated}>
-                    {exactDate(post.updated, t.code)}
-                  </time>
-                  )
-                </>
-              ) : null}{" "}
-              {t.postBy}{" "}
-              <a class="p-author h-card" href={profile.url}>
-                {profile.photo ? <img class="u-photo" src={profile.photo} alt="" width="24" height="24" /> : null}
-                <span class="p-name">{profile.name}</span>
-              </a>
-            </footer>
-          </article>
+          <PostArticle post={post} profile={profile} t={t} />
           <p>
             <a href="/">{t.postBack}</a>
           </p>
         </main>
       </div>
     </Document>
+  );
+}
+
+/**
+ * The post's h-entry, as its permalink shows it; the compose page's preview draws the same one,
+ * its title a level below the page's and its date not linked (the post is not there yet).
+ */
+export function PostArticle({ post, profile, t, level = 1, linked = true }: { post: PostView; profile: Profile; t: Messages; level?: 1 | 3; linked?: boolean }) {
+  return (
+    <article class="h-entry post" lang={post.lang && post.lang !== t.code ? post.lang : undefined}>
+      {post.responses.map((response) => (
+        <p class="post-response">
+          {t[RESPONSE_WORDS[response.property]]}{" "}
+          <a class={`u-${response.property}`} href={response.url}>
+            {response.url}
+          </a>
+        </p>
+      ))}
+      {post.name ? level === 1 ? <h1 class="p-name">{post.name}</h1> : <h3 class="p-name">{post.name}</h3> : null}
+      <div class="e-content">{raw(post.contentHtml)}</div>
+      {post.photos.map((photo) => (
+        <img class="u-photo" src={photo.src} alt={photo.alt} loading="lazy" decoding="async" />
+      ))}
+      {post.categories.length > 0 ? (
+        <p class="post-categories">
+          {t.postCategories} :{" "}
+          {post.categories.map((category, index) => (
+            <>
+              {index > 0 ? ", " : null}
+              <span class="p-category">{category}</span>
+            </>
+          ))}
+        </p>
+      ) : null}
+      <footer class="post-meta">
+        {linked ? (
+          <a class="u-url u-uid" href={post.url}>
+            {t.postPublished}{" "}
+            <time class="dt-published" datetime={post.published}>
+              {exactDate(post.published, t.code)}
+            </time>
+          </a>
+        ) : (
+          <span>
+            {t.postPublished}{" "}
+            <time class="dt-published" datetime={post.published}>
+              {exactDate(post.published, t.code)}
+            </time>
+          </span>
+        )}
+        {post.updated ? (
+          <>
+            {" "}
+            ({t.postUpdated}{" "}
+            <time class="dt-updated" datetime={post.updated}>
+              {exactDate(post.updated, t.code)}
+            </time>
+            )
+          </>
+        ) : null}{" "}
+        {t.postBy}{" "}
+        <a class="p-author h-card" href={profile.url}>
+          {profile.photo ? <img class="u-photo" src={profile.photo} alt="" width="24" height="24" /> : null}
+          <span class="p-name">{profile.name}</span>
+        </a>
+      </footer>
+    </article>
   );
 }

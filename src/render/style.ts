@@ -76,6 +76,17 @@ main h2{margin-top:.4rem}.page-footer{max-width:70rem;text-align:left}.page-foot
 .problem{margin:.2rem 0 0}.muted{color:var(--muted);font-size:.9rem;font-weight:400}.status-summary dd{margin:0}
 .error-page{max-width:38rem;margin:0 auto;padding:3rem 1.25rem}
 .error-page code{white-space:pre-wrap}
+.compose{max-width:42rem}.compose label,.compose legend{font-weight:600}.compose .hint{color:var(--muted);font-size:.9rem}
+.compose input[type=text],.compose input[type=password],.compose input[type=datetime-local],.compose input[type=file],.compose textarea{width:100%;max-width:100%;font:inherit;color:var(--fg);background:var(--card);border:1px solid var(--muted);border-radius:.5rem;padding:.5rem .65rem}
+.compose input[readonly]{background:var(--bg)}.compose textarea{resize:vertical}
+.compose fieldset{border:1px solid var(--line);border-radius:.75rem;margin:1rem 0;padding:.5rem 1rem 1rem;min-width:0}.compose .choice{display:inline-block;margin:.25rem 1.25rem .25rem 0}
+.compose button{font:inherit;font-weight:600;color:var(--fg);background:var(--card);border:1px solid var(--muted);border-radius:.5rem;padding:.5rem 1rem;cursor:pointer}.compose button:hover{border-color:var(--accent)}
+.compose button.primary{color:var(--card);background:var(--accent);border-color:var(--accent)}
+.preview{border:2px dashed var(--line);border-radius:1rem;padding:0 1rem 1rem;margin:1.5rem 0}.preview img{max-width:100%;height:auto}
+.draft-photos{list-style:none;margin:0;padding:0;display:grid;gap:1rem}.photo-thumb{display:block;height:auto;max-width:6rem;border-radius:.4rem;margin-bottom:.4rem}
+.own-posts{list-style:none;margin:0;padding:0;display:grid;gap:.75rem}.own-posts li{background:var(--card);border:1px solid var(--line);border-radius:.75rem;padding:.6rem 1rem}.own-posts p{margin:.2rem 0}
+.own-post-actions{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;margin:.4rem 0 .2rem}.own-post-actions form{margin:0}
+.sign-out{margin:2rem 0 0}
 @media (prefers-reduced-motion:reduce){.link{transition:none}.link:hover{transform:none}}
 @media print{:root{--bg:#fff;--card:#fff;--fg:#000;--muted:#333;--line:#bbb;--accent:#000;--shadow:none}
 .page{display:block;max-width:none;padding:0}.profile{position:static;text-align:left}.avatar{margin:0 0 .5rem;width:4rem;height:4rem;box-shadow:none}

@@ -10,11 +10,11 @@ import { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { grantOf, homeStore } from "../auth/grants.ts";
 import { checkOperations, InvalidRequest, propertiesFromForm, propertiesFromJson } from "../posts/mf2.ts";
-import type { PostContext } from "../posts/render.ts";
 import type { WriteResult } from "../posts/store.ts";
-import { MAX_MEDIA_BYTES, mediaStoreOf, storeMedia } from "../posts/media.ts";
+import { MAX_MEDIA_BYTES, mediaStoreOf } from "../posts/media.ts";
 import type { Mf2Properties, PostKind } from "../posts/types.ts";
 import type { AppContext, AppEnv } from "./context.ts";
+import { createPost, deletePost, storePhoto, undeletePost, updatePost } from "./writes.ts";
 
 /** The largest request body read (JSON or form-encoded; uploads go to the media endpoint). */
 export const MAX_MICROPUB_BODY_BYTES = 1_048_576;
@@ -102,16 +102,13 @@ function pathOf(url: unknown, home: string): string | undefined {
   }
 }
 
-const contextOf = (c: AppContext): PostContext => ({ home: c.get("site").profile.url, lang: c.get("site").profile.lang });
-
-/** What a write answers: the post's URL, or the refusal; the isolate that wrote shows the change at once. */
+/** What a write answers: the post's URL, or the refusal (the write path already showed the change in this isolate). */
 function answer(c: AppContext, result: WriteResult, status: 200 | 201 | 204) {
   if ("refused" in result) {
     if (result.refused === "not-found") return failure(c, "not_found", result.message);
     if (result.refused === "conflict") return c.json({ error: "invalid_request", error_description: result.message }, 409);
     return failure(c, "invalid_request", result.message);
   }
-  c.get("timelines").prime(result.snapshot);
   const location = new URL(result.post.path, c.get("site").profile.url).href;
   c.header("Location", location);
   if (status === 201) return c.body(null, 201);
@@ -180,7 +177,6 @@ micropub.post("/micropub", async (c) => {
   if (!needed) return failure(c, "invalid_request", `unknown action "${action.slice(0, 40)}"; known: create, update, delete, undelete`);
   if (!needed.some((scope) => grant.scope.includes(scope))) return failure(c, "insufficient_scope", `this token's scope (${grant.scope.join(" ") || "none"}) does not allow ${action}`, needed[0]);
 
-  const store = homeStore(c.env, home);
   try {
     if (action === "create") {
       if (body.kind === "form" && (field("h") ?? "entry") !== "entry") return failure(c, "invalid_request", "only h=entry can be created");
@@ -189,23 +185,20 @@ micropub.post("/micropub", async (c) => {
       for (const [name, file] of body.kind === "form" ? body.files : []) {
         const property = name.endsWith("[]") ? name.slice(0, -2) : name;
         if (property !== "photo") return failure(c, "invalid_request", `files are accepted as photo, not ${property.slice(0, 40)}`);
-        const stored = await storeMedia(mediaStoreOf(c.env), new Uint8Array(await file.arrayBuffer()));
+        const stored = await storePhoto(c, file);
         if ("refused" in stored) return failure(c, "invalid_request", `${file.name.slice(0, 80)}: ${stored.refused}`);
-        (properties.photo ??= []).push(new URL(`/media/${stored.name}`, home).href);
+        (properties.photo ??= []).push(stored.url);
       }
       const slug = body.kind === "json" ? firstString(body.value.properties, "mp-slug") : (field("mp-slug") as string | undefined);
-      const published = typeof properties.published?.[0] === "string" ? properties.published[0] : undefined;
-      // Micropub's commands (mp-slug, mp-syndicate-to…) are not properties of the post.
-      for (const name of Object.keys(properties)) if (name.startsWith("mp-")) delete properties[name];
-      return answer(c, await store.create({ properties, ...(slug ? { slug } : {}), ...(published ? { published } : {}) }, contextOf(c)), 201);
+      return answer(c, await createPost(c, properties, slug), 201);
     }
     const path = pathOf(field("url"), home);
     if (!path) return failure(c, "invalid_request", `${action} needs the url of a post on this home`);
     if (action === "update") {
       if (body.kind !== "json") return failure(c, "invalid_request", "an update is sent as JSON");
-      return answer(c, await store.update(path, checkOperations(body.value), contextOf(c)), 204);
+      return answer(c, await updatePost(c, path, checkOperations(body.value)), 204);
     }
-    return answer(c, action === "delete" ? await store.delete(path, contextOf(c)) : await store.undelete(path, contextOf(c)), 204);
+    return answer(c, action === "delete" ? await deletePost(c, path) : await undeletePost(c, path), 204);
   } catch (error) {
     if (error instanceof InvalidRequest) return failure(c, "invalid_request", error.message);
     throw error;
@@ -223,18 +216,16 @@ micropub.post("/micropub/media", async (c) => {
   if (length > MAX_MEDIA_BYTES + 64 * 1024) return failure(c, "invalid_request", `the file is over ${MAX_MEDIA_BYTES} bytes`);
   const authorization = c.req.header("Authorization");
   if (!authorization?.startsWith("Bearer ")) return failure(c, "unauthorized", "send Authorization: Bearer <token>");
-  const home = c.get("site").profile.url;
   const grant = await grantOf(c.env, c.get("site").profile, authorization.slice("Bearer ".length).trim());
   if (!grant) return failure(c, "unauthorized", "the token is unknown, expired or revoked");
   if (!grant.scope.some((scope) => scope === "media" || scope === "create")) return failure(c, "insufficient_scope", "uploading needs the media scope", "media");
   if (!(c.req.header("Content-Type") ?? "").toLowerCase().startsWith("multipart/form-data")) return failure(c, "invalid_request", "send the file as multipart/form-data, in a part named file");
   const file = (await c.req.formData()).get("file");
   if (!file || typeof file === "string") return failure(c, "invalid_request", "send the file in a part named file");
-  const stored = await storeMedia(mediaStoreOf(c.env), new Uint8Array(await file.arrayBuffer()));
+  const stored = await storePhoto(c, file);
   if ("refused" in stored) return failure(c, "invalid_request", stored.refused);
-  const url = new URL(`/media/${stored.name}`, home).href;
-  c.header("Location", url);
-  return c.json({ url }, 201);
+  c.header("Location", stored.url);
+  return c.json({ url: stored.url }, 201);
 });
 
 /** An upload, by its content address: the same name is always the same bytes, cached for a year. */

@@ -2,7 +2,8 @@
  * Real-browser tests: Debian's Chromium (driven by playwright-core) against the bundled Worker
  * hosted by Miniflare with fixture feeds (see server.ts). Checks what only a browser can: the page
  * in light and dark at 360 and 1280 px, no console errors or failed requests, every account link
- * reachable with Tab, zero axe-core violations, the status page. Screenshots go to screenshots/.
+ * reachable with Tab, zero axe-core violations, the status page, and writing a note at /new (sign
+ * in, preview, publish). Screenshots go to screenshots/.
  *
  * Run: `npm run test:browser` (part of `npm test`).
  */
@@ -12,7 +13,7 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { AxeBuilder } from "@axe-core/playwright";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { startWorker, type RunningWorker } from "./server.ts";
+import { ADMIN_TOKEN, startWorker, type RunningWorker } from "./server.ts";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
 const SCREENSHOTS = join(ROOT, "screenshots");
@@ -194,6 +195,88 @@ describe("the status page", () => {
       }
     });
   }
+});
+
+/** Every control of a form has a label, and Tab reaches each one (a radio group is one stop). */
+async function checkControls(page: Page): Promise<void> {
+  const unlabelled = (await page.evaluate(
+    "[...document.querySelectorAll('input:not([type=hidden]), textarea, select')].filter((field) => field.labels.length === 0).map((field) => field.name)",
+  )) as string[];
+  assert.deepEqual(unlabelled, []);
+  const count = (await page.evaluate(
+    "(() => { const controls = [...document.querySelectorAll('input:not([type=hidden]), textarea, select, button, a[href]')].filter((control) => control.type !== 'radio' || control.checked); controls.forEach((control, index) => control.setAttribute('data-tab-stop', String(index))); return controls.length; })()",
+  )) as number;
+  const reached = new Set<string>();
+  for (let press = 0; press < count + 10 && reached.size < count; press++) {
+    await page.keyboard.press("Tab");
+    const stop = (await page.evaluate("document.activeElement && document.activeElement.getAttribute('data-tab-stop')")) as string | null;
+    if (stop !== null) reached.add(stop);
+  }
+  assert.equal(reached.size, count, `Tab reached ${reached.size} of ${count} controls`);
+}
+
+describe("writing on the home at /new", () => {
+  it("signs in, previews and publishes a note that the home page then shows; zero axe violations, every field labelled and reached with Tab", async () => {
+    const { page, context, problems } = await visit("/new", { colorScheme: "light", width: 360 });
+    try {
+      // The sign-in page.
+      assert.equal(await page.locator("h1").innerText(), "Se connecter pour écrire");
+      assert.equal(await page.locator("#username").inputValue(), "https://camille.example/");
+      assert.deepEqual(await axeViolations(page), []);
+      await checkControls(page);
+      await page.locator("#secret").fill(ADMIN_TOKEN);
+      await Promise.all([page.waitForURL(`${worker.url}/new`), page.getByRole("button", { name: "Se connecter" }).click()]);
+      // The session cookie, as Chromium kept it on http://127.0.0.1 (a secure context for cookies).
+      const cookie = (await context.cookies()).find((one) => one.name === "__Host-m2-session");
+      assert.ok(cookie, "Chromium kept the __Host- session cookie");
+      assert.equal(cookie.httpOnly, true);
+      assert.equal(cookie.secure, true);
+      assert.equal(cookie.sameSite, "Strict");
+      assert.equal(cookie.path, "/");
+      // The compose page.
+      assert.equal(await page.locator("h1").innerText(), "Écrire");
+      const overflow = await page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth");
+      assert.equal(overflow, 0);
+      assert.deepEqual(await axeViolations(page), []);
+      await checkControls(page);
+      await page.screenshot({ path: join(SCREENSHOTS, "compose-light-360.png"), fullPage: true });
+      // Write, preview: the text is rendered and still in the form.
+      const text = "Une note écrite **dans Chromium**, sans JavaScript.";
+      await page.locator("#text").fill(text);
+      await page.locator("#category").fill("essai, navigateur");
+      await Promise.all([page.waitForLoadState("load"), page.getByRole("button", { name: "Aperçu" }).click()]);
+      assert.equal(await page.locator(".preview .e-content strong").innerText(), "dans Chromium");
+      assert.equal(await page.locator("#text").inputValue(), text);
+      assert.equal(await page.locator("#category").inputValue(), "essai, navigateur");
+      assert.deepEqual(await axeViolations(page), []);
+      // Publish: the permalink, then the home page.
+      await Promise.all([page.waitForURL(/\/notes\/[a-z0-9]+$/), page.getByRole("button", { name: "Publier" }).click()]);
+      assert.equal(await page.locator(".h-entry .e-content strong").innerText(), "dans Chromium");
+      await page.goto(`${worker.url}/`, { waitUntil: "load" });
+      assert.match(await page.locator("main").innerText(), /Une note écrite dans Chromium/);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("shows the compose page in dark at 360 px, with zero axe violations", async () => {
+    const { page, context, problems } = await visit("/new", { colorScheme: "dark", width: 360 });
+    try {
+      await page.locator("#secret").fill(ADMIN_TOKEN);
+      await Promise.all([page.waitForURL(`${worker.url}/new`), page.getByRole("button", { name: "Se connecter" }).click()]);
+      assert.equal(await page.locator("h1").innerText(), "Écrire");
+      // The note published by the test above is listed, with its Edit link and Delete button.
+      assert.equal(await page.locator(".own-posts li").count() >= 1, true);
+      await page.screenshot({ path: join(SCREENSHOTS, "compose-dark-360.png"), fullPage: true });
+      const overflow = await page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth");
+      assert.equal(overflow, 0);
+      assert.deepEqual(await axeViolations(page), []);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
 });
 
 describe("the Worker under test", () => {

@@ -1,0 +1,290 @@
+/**
+ * @module The owner's pages at /new (no script): the sign-in form (the home URL as a read-only
+ * username and the secret as a password, so password managers fill them, as on the IndieAuth
+ * consent page), and the compose form: kind, title, Markdown text, photos with their alternative
+ * texts, categories, language, date; a preview drawn by the permalink's own `PostArticle`; and
+ * the owner's posts with Edit, Delete and Restore. Every form carries the session's CSRF token.
+ */
+import { exactDate } from "../i18n/dates.ts";
+import { fill, type Messages } from "../i18n/languages.ts";
+import type { Profile } from "../config/index.ts";
+import { Document } from "./page.tsx";
+import { PostArticle, type PostView } from "./post-page.tsx";
+
+export type DraftKind = "note" | "article" | "photo";
+
+/** A photo already in the media store, carried from one submit to the next by its URL. */
+export interface DraftPhoto {
+  url: string;
+  alt: string;
+}
+
+/** Everything the form holds, as typed: re-shown whole after a preview, a problem or a conflict. */
+export interface Draft {
+  kind: DraftKind;
+  name: string;
+  content: string;
+  categories: string;
+  lang: string;
+  published: string;
+  photos: DraftPhoto[];
+  /** The alternative texts typed for files not uploaded yet (one line per file). */
+  newAlts: string;
+}
+
+/** The form's longest values (maxlength), as the server bounds them. */
+export interface DraftBounds {
+  name: number;
+  content: number;
+  categories: number;
+  lang: number;
+  alt: number;
+  newAlts: number;
+}
+
+/** One line of the owner's list. */
+export interface ListedPost {
+  url: string;
+  path: string;
+  title: string;
+  published: string;
+  deleted: boolean;
+  /** Notes, articles and photos: what this form writes. */
+  editable: boolean;
+}
+
+interface Frame {
+  t: Messages;
+  stylesheet: string;
+  favicon?: string | undefined;
+}
+
+export function SignInPage({ t, stylesheet, favicon, home, csrf, problem }: Frame & { home: string; csrf: string; problem?: string | undefined }) {
+  return (
+    <Document lang={t.code} title={t.composeSignInTitle} stylesheet={stylesheet} favicon={favicon}>
+      <main id="content" class="error-page consent compose">
+        <h1>{t.composeSignInTitle}</h1>
+        <p>{fill(t.composeSignInLead, { home })}</p>
+        {problem ? (
+          <p class="problem" role="alert">
+            {problem}
+          </p>
+        ) : null}
+        <form method="post" action="/new/session">
+          <input type="hidden" name="csrf" value={csrf} />
+          <p>
+            <label for="username">{t.consentUsername}</label>
+            <br />
+            <input id="username" type="text" name="username" autocomplete="username" value={home} readonly />
+          </p>
+          <p>
+            <label for="secret">{t.consentSecret}</label>
+            <br />
+            <input id="secret" type="password" name="secret" autocomplete="current-password" required />
+          </p>
+          <p>
+            <button type="submit">{t.composeSignIn}</button>
+          </p>
+        </form>
+      </main>
+    </Document>
+  );
+}
+
+export interface ComposeData extends Frame {
+  profile: Profile;
+  csrf: string;
+  draft: Draft;
+  bounds: DraftBounds;
+  maxPhotos: number;
+  /** Editing a stored post: its URL and the revision the form was loaded at. */
+  editing?: { url: string; revision: number } | undefined;
+  problem?: string | undefined;
+  preview?: PostView | undefined;
+  /** The owner's newest posts (shown under a new post's form). */
+  posts?: ListedPost[] | undefined;
+}
+
+const KINDS = [
+  ["note", "composeKindNote"],
+  ["article", "composeKindArticle"],
+  ["photo", "composeKindPhoto"],
+] as const satisfies [DraftKind, keyof Messages][];
+
+function Field({ id, label, hint, children }: { id: string; label: string; hint?: string; children: unknown }) {
+  return (
+    <p>
+      <label for={id}>{label}</label>
+      {hint ? (
+        <>
+          <br />
+          <span class="hint" id={`${id}-hint`}>
+            {hint}
+          </span>
+        </>
+      ) : null}
+      <br />
+      {children}
+    </p>
+  );
+}
+
+function Photos({ t, photos, bounds }: { t: Messages; photos: DraftPhoto[]; bounds: DraftBounds }) {
+  return (
+    <ul class="draft-photos">
+      {photos.map((photo, index) => {
+        const n = String(index + 1);
+        return (
+          <li>
+            <img class="photo-thumb" src={photo.url} alt="" width="96" />
+            <input type="hidden" name="photo-url" value={photo.url} />
+            <label for={`photo-alt-${n}`}>{fill(t.composePhotoAlt, { n })}</label>
+            <br />
+            <input id={`photo-alt-${n}`} type="text" name="photo-alt" value={photo.alt} maxlength={bounds.alt} />
+            <br />
+            <input id={`photo-remove-${n}`} type="checkbox" name="photo-remove" value={String(index)} /> <label for={`photo-remove-${n}`}>{fill(t.composePhotoRemove, { n })}</label>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+function OwnPosts({ t, csrf, posts }: { t: Messages; csrf: string; posts: ListedPost[] }) {
+  return (
+    <section aria-labelledby="own-posts">
+      <h2 id="own-posts">{t.composeOwnPosts}</h2>
+      {posts.length === 0 ? (
+        <p class="empty">{t.composeNoPosts}</p>
+      ) : (
+        <>
+          <p class="muted">{t.composeOwnPostsLead}</p>
+          <ul class="own-posts">
+            {posts.map((post) => (
+              <li>
+                <p class="own-post-title">
+                  {post.deleted ? (
+                    <>
+                      <span class="badge">{t.composeDeleted}</span> <span>{post.title}</span>
+                    </>
+                  ) : (
+                    <a href={post.path}>{post.title}</a>
+                  )}
+                </p>
+                <p class="muted">
+                  <time datetime={post.published}>{exactDate(post.published, t.code)}</time>
+                </p>
+                <div class="own-post-actions">
+                  {post.editable && !post.deleted ? (
+                    <a href={`/new/edit?url=${encodeURIComponent(post.url)}`}>
+                      {t.composeEdit}
+                      <span class="vh"> — {post.title}</span>
+                    </a>
+                  ) : null}{" "}
+                  <form method="post" action={post.deleted ? "/new/restore" : "/new/delete"}>
+                    <input type="hidden" name="csrf" value={csrf} />
+                    <input type="hidden" name="url" value={post.url} />
+                    <button type="submit">
+                      {post.deleted ? t.composeRestore : t.composeDelete}
+                      <span class="vh"> — {post.title}</span>
+                    </button>
+                  </form>
+                </div>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}
+
+export function ComposePage({ t, stylesheet, favicon, profile, csrf, draft, bounds, maxPhotos, editing, problem, preview, posts }: ComposeData) {
+  const title = editing ? t.composeEditTitle : t.composeTitle;
+  return (
+    <Document lang={t.code} title={title} stylesheet={stylesheet} favicon={favicon}>
+      <main id="content" class="error-page compose">
+        <h1>{title}</h1>
+        {problem ? (
+          <p class="problem" role="alert">
+            {problem}
+          </p>
+        ) : null}
+        {preview ? (
+          <section class="preview" aria-labelledby="preview-title">
+            <h2 id="preview-title">{t.composePreviewTitle}</h2>
+            <p class="muted">{t.composePreviewLead}</p>
+            <PostArticle post={preview} profile={profile} t={t} level={3} linked={false} />
+          </section>
+        ) : null}
+        <form method="post" action={editing ? "/new/edit" : "/new"} enctype="multipart/form-data">
+          <input type="hidden" name="csrf" value={csrf} />
+          {editing ? (
+            <>
+              <input type="hidden" name="url" value={editing.url} />
+              <input type="hidden" name="revision" value={String(editing.revision)} />
+            </>
+          ) : null}
+          <fieldset>
+            <legend>{t.composeKind}</legend>
+            {KINDS.map(([kind, words]) => (
+              <span class="choice">
+                <input id={`kind-${kind}`} type="radio" name="kind" value={kind} checked={draft.kind === kind} /> <label for={`kind-${kind}`}>{t[words]}</label>
+              </span>
+            ))}
+          </fieldset>
+          <Field id="name" label={t.composeName}>
+            <input id="name" type="text" name="name" value={draft.name} maxlength={bounds.name} />
+          </Field>
+          {/* Not id="content": that is the page's main landmark (the skip links' target). */}
+          <Field id="text" label={t.composeContent} hint={t.composeContentHint}>
+            <textarea id="text" name="content" rows={10} maxlength={bounds.content} aria-describedby="text-hint">
+              {/* The parser drops a textarea's first newline: this one, so the text's own stays. */}
+              {`\n${draft.content}`}
+            </textarea>
+          </Field>
+          <fieldset>
+            <legend>{t.composePhotos}</legend>
+            {draft.photos.length > 0 ? <Photos t={t} photos={draft.photos} bounds={bounds} /> : null}
+            {draft.photos.length < maxPhotos ? (
+              <>
+                <Field id="photo" label={t.composeNewPhotos}>
+                  <input id="photo" type="file" name="photo" accept="image/jpeg,image/png,image/gif,image/webp" multiple />
+                </Field>
+                <Field id="new-alts" label={t.composeNewAlts} hint={t.composeNewAltsHint}>
+                  <textarea id="new-alts" name="new-alts" rows={2} maxlength={bounds.newAlts} aria-describedby="new-alts-hint">
+                    {`\n${draft.newAlts}`}
+                  </textarea>
+                </Field>
+              </>
+            ) : null}
+          </fieldset>
+          <Field id="category" label={t.composeCategories}>
+            <input id="category" type="text" name="category" value={draft.categories} maxlength={bounds.categories} />
+          </Field>
+          <Field id="lang" label={t.composeLang}>
+            <input id="lang" type="text" name="lang" value={draft.lang} maxlength={bounds.lang} autocomplete="off" spellcheck={false} />
+          </Field>
+          {editing ? null : (
+            <Field id="published" label={t.composePublished}>
+              <input id="published" type="datetime-local" name="published" value={draft.published} step="1" />
+            </Field>
+          )}
+          <p class="actions">
+            <button type="submit" name="intent" value="preview">
+              {t.composePreview}
+            </button>{" "}
+            <button type="submit" name="intent" value={editing ? "save" : "publish"} class="primary">
+              {editing ? t.composeSave : t.composePublish}
+            </button>
+          </p>
+        </form>
+        {posts ? <OwnPosts t={t} csrf={csrf} posts={posts} /> : null}
+        <form method="post" action="/new/session/end" class="sign-out">
+          <input type="hidden" name="csrf" value={csrf} />
+          <button type="submit">{t.composeSignOut}</button>
+        </form>
+      </main>
+    </Document>
+  );
+}
