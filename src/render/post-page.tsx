@@ -1,12 +1,14 @@
 /**
  * @module A post's permalink page: one h-entry that microformats parsers read without guessing
  * (u-url, u-uid, dt-published, dt-updated, p-author h-card, p-name for articles only, e-content,
- * u-photo, p-category, u-in-reply-to / u-like-of / u-repost-of / u-bookmark-of).
+ * u-photo, p-category, u-in-reply-to / u-like-of / u-repost-of / u-bookmark-of), and the
+ * conversation it received (mentions.tsx) inside it.
  */
 import { raw } from "hono/html";
 import type { Profile } from "../config/index.ts";
 import type { Messages } from "../i18n/languages.ts";
 import { exactDate } from "../i18n/dates.ts";
+import { Conversation, type MentionView } from "./mentions.tsx";
 import { Document } from "./page.tsx";
 
 /** What the page shows of a post: everything already made safe (HTML sanitised, URLs absolute http(s)). */
@@ -27,7 +29,7 @@ export interface PostView {
 
 const RESPONSE_WORDS = { "in-reply-to": "postInReplyTo", "like-of": "postLikeOf", "repost-of": "postRepostOf", "bookmark-of": "postBookmarkOf" } as const;
 
-export function PostPage({ post, profile, t, stylesheet, favicon }: { post: PostView; profile: Profile; t: Messages; stylesheet: string; favicon?: string }) {
+export function PostPage({ post, profile, t, stylesheet, favicon, mentions = [] }: { post: PostView; profile: Profile; t: Messages; stylesheet: string; favicon?: string; mentions?: readonly MentionView[] }) {
   const title = post.name ?? (post.contentHtml ? `${profile.name} — ${t.postPublished.toLowerCase()} ${exactDate(post.published, t.code)}` : profile.name);
   return (
     <Document
@@ -94,6 +96,7 @@ export function PostPage({ post, profile, t, stylesheet, favicon }: { post: Post
                 <span class="p-name">{profile.name}</span>
               </a>
             </footer>
+            <Conversation mentions={mentions} t={t} />
           </article>
           <p>
             <a href="/">{t.postBack}</a>

@@ -14,7 +14,9 @@ import type { PostContext } from "../posts/render.ts";
 import type { WriteResult } from "../posts/store.ts";
 import { MAX_MEDIA_BYTES, mediaStoreOf, storeMedia } from "../posts/media.ts";
 import type { Mf2Properties, PostKind } from "../posts/types.ts";
+import { afterOwnWrite } from "../conversations/work.ts";
 import type { AppContext, AppEnv } from "./context.ts";
+import { conversationsOf } from "./webmention.ts";
 
 /** The largest request body read (JSON or form-encoded; uploads go to the media endpoint). */
 export const MAX_MICROPUB_BODY_BYTES = 1_048_576;
@@ -112,6 +114,12 @@ function answer(c: AppContext, result: WriteResult, status: 200 | 201 | 204) {
     return failure(c, "invalid_request", result.message);
   }
   c.get("timelines").prime(result.snapshot);
+  // The post's Webmentions and the hub's pings, after the answer (conversations/work.ts).
+  c.executionCtx.waitUntil(
+    afterOwnWrite(conversationsOf(c.get("site"), c.env, c.get("outbound"))).catch((error: unknown) => {
+      console.error("after the write:", error instanceof Error ? error.message : String(error));
+    }),
+  );
   const location = new URL(result.post.path, c.get("site").profile.url).href;
   c.header("Location", location);
   if (status === 201) return c.body(null, 201);
