@@ -43,7 +43,7 @@ webmention.post(WEBMENTION_PATH, async (c) => {
   const type = (c.req.header("Content-Type") ?? "").split(";")[0]!.trim().toLowerCase();
   if (type !== "application/x-www-form-urlencoded") return bad(c, "send source and target as application/x-www-form-urlencoded", 415);
   if (Number(c.req.header("Content-Length") ?? 0) > MAX_WEBMENTION_BODY_BYTES) return bad(c, `the body is over ${MAX_WEBMENTION_BODY_BYTES} bytes`, 413);
-  const text = await c.req.text();
+  const text = new TextDecoder().decode(await c.req.arrayBuffer());
   if (text.length > MAX_WEBMENTION_BODY_BYTES) return bad(c, `the body is over ${MAX_WEBMENTION_BODY_BYTES} bytes`, 413);
   const form = new URLSearchParams(text);
   const site = c.get("site");
