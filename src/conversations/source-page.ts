@@ -103,7 +103,7 @@ export function readMention(html: string, pageUrl: string, target: string): Ment
   const properties = entry?.properties ?? {};
   const kind = KINDS.find(([property]) => (properties[property] ?? []).some((value) => urlOf(value, pageUrl) === wanted))?.[1] ?? "mention";
   const content = properties.content?.[0];
-  const html_ = typeof content === "object" && content !== null && typeof (content as Mf2Item).html === "string" ? sanitiseWithin((content as Mf2Item).html!, pageUrl, MAX_MENTION_CONTENT_CHARS) : "";
+  const contentHtml = typeof content === "object" && content !== null && typeof (content as Mf2Item).html === "string" ? sanitiseWithin((content as Mf2Item).html!, pageUrl, MAX_MENTION_CONTENT_CHARS) : "";
   const plain = text(content) ?? text(properties.summary?.[0]) ?? text(properties.name?.[0]) ?? "";
   const published = text(properties.published?.[0]);
   const date = published && !Number.isNaN(Date.parse(published)) ? new Date(published).toISOString() : undefined;
@@ -111,8 +111,8 @@ export function readMention(html: string, pageUrl: string, target: string): Ment
     kind,
     url: urlOf(properties.url?.[0], pageUrl) ?? pageUrl,
     author: authorOf(entry, parsed.items, pageUrl),
-    contentHtml: html_,
-    contentText: html_ ? "" : truncate(plain, MAX_MENTION_TEXT_CHARS),
+    contentHtml,
+    contentText: contentHtml ? "" : truncate(plain, MAX_MENTION_TEXT_CHARS),
     ...(date ? { published: date } : {}),
   };
 }
