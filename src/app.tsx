@@ -27,7 +27,12 @@ import { micropub } from "./routes/micropub.ts";
 import { pages } from "./routes/pages.tsx";
 import { posts } from "./routes/posts.tsx";
 import { status } from "./routes/status.ts";
+import { conversationsOf, WEBMENTION_PATH, webmention } from "./routes/webmention.ts";
+import { CRON_CONVERSATION_SUBREQUESTS, MAX_HUB_PINGS } from "./conversations/limits.ts";
+import { cronConversations } from "./conversations/work.ts";
+import { pingHub } from "./conversations/websub.ts";
 import { buildSite } from "./site.ts";
+import { SubrequestBudget } from "./ingest/budget.ts";
 import { TimelineCache } from "./timeline-cache.ts";
 
 export interface AppOptions {
@@ -35,6 +40,8 @@ export interface AppOptions {
   refresh?: RefreshOptions;
   /** The IndieAuth server's fetcher (client_id pages) and clock: tests inject both. */
   auth?: AuthOptions;
+  /** The fetch of the conversations (Webmentions verified and sent, WebSub pings): tests inject one. */
+  conversations?: { fetcher?: typeof fetch };
 }
 
 /**
@@ -103,8 +110,17 @@ export function createWorker(profileInput: unknown, options: AppOptions = {}) {
   const refresher = new TimelineCache(site, options.refresh);
   const identityState = new IdentityState(site);
 
+  const outbound = options.conversations?.fetcher ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
+  // Every HTML page names the Webmention endpoint (W3C Webmention §3.1.2): in a Link header here, in a <link> of its head.
+  const webmentionLink = `<${new URL(WEBMENTION_PATH, site.profile.url).href}>; rel="webmention"`;
+  app.use(async (c, next) => {
+    await next();
+    if (c.res.headers.get("Content-Type")?.startsWith("text/html")) c.res.headers.append("Link", webmentionLink);
+  });
+
   app.use(async (c, next) => {
     c.set("site", site);
+    c.set("outbound", outbound);
     c.set("timelines", refresher);
     c.set("answers", answers);
     c.set("identity", identityState);
@@ -125,6 +141,7 @@ export function createWorker(profileInput: unknown, options: AppOptions = {}) {
   app.route("/", indieAuth(options.auth));
   app.route("/", micropub);
   app.route("/", compose);
+  app.route("/", webmention);
   app.route("/", posts);
 
   app.notFound(async (c) => {
@@ -153,7 +170,26 @@ export function createWorker(profileInput: unknown, options: AppOptions = {}) {
     answers,
     fetch: app.fetch,
     async scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext) {
-      ctx.waitUntil(runCron({ kv: env.M2_KV, scheduledTime: controller.scheduledTime, verification: identityState, refresh: (run) => refresher.run(env.M2_KV, run), injected: options.refresh }));
+      const work = conversationsOf(site, env, outbound);
+      ctx.waitUntil(
+        runCron({
+          kv: env.M2_KV,
+          scheduledTime: controller.scheduledTime,
+          verification: identityState,
+          refresh: (run) => refresher.run(env.M2_KV, run),
+          injected: options.refresh,
+          conversations: {
+            limit: CRON_CONVERSATION_SUBREQUESTS,
+            run: async (limit) => {
+              const run = await cronConversations(work, limit);
+              if (run.snapshot) refresher.prime(run.snapshot);
+              if (run.verified + run.sent > 0) console.log(`conversations: ${run.verified} mentions verified, ${run.sent} sent, ${run.subrequests} subrequests`);
+              return run.subrequests;
+            },
+          },
+          ...(work.hub ? { timelineChanged: { reserve: MAX_HUB_PINGS, run: (limit: number) => pingHub(work.hub!, work.home, new SubrequestBudget(limit, outbound).fetch, work.timeoutMs) } } : {}),
+        }),
+      );
     },
   };
 }

@@ -1,6 +1,8 @@
 /**
  * @module The cron's run: inbound rel=me verification when it is due, on its own share of the 50
- * subrequests, then the refresh of the feeds with what is left; a verdict that changed goes into
+ * subrequests, then the conversations (received Webmentions verified, sends retried) on theirs,
+ * then the refresh of the feeds with what is left but the WebSub pings' reserve, then those
+ * pings when the refresh wrote the timeline; a verdict that changed goes into
  * the refresh's one put of the timeline (where requests read it), not into a key of its own.
  * Never throws: what failed is logged, and the feeds refresh whatever happened to verification.
  */
@@ -16,6 +18,10 @@ export interface CronRun {
   refresh: (options: RefreshOptions) => Promise<RefreshSummary>;
   /** What tests inject: the clock, the fetch (verification's too), a smaller feeds' budget. */
   injected?: RefreshOptions;
+  /** The conversations' work, given at most this many subrequests; what it spent. */
+  conversations?: { limit: number; run: (limit: number) => Promise<number> };
+  /** After a refresh that wrote the timeline (the WebSub pings), within `reserve` subrequests kept from the refresh. */
+  timelineChanged?: { reserve: number; run: (limit: number) => Promise<number> };
 }
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -34,15 +40,25 @@ export async function runCron(cron: CronRun): Promise<void> {
   if (checked.reason) {
     console.log(`verification (${checked.reason}): ${checked.checked.length} accounts, ${checked.subrequests} subrequests, ${checked.changed ? "verdicts changed" : "no change"}`);
   }
+  let conversations = 0;
+  if (cron.conversations) {
+    const limit = Math.max(0, Math.min(cron.conversations.limit, SUBREQUEST_BUDGET - plan.budget));
+    conversations = await cron.conversations.run(limit).catch((error: unknown) => {
+      console.error("conversations failed:", message(error));
+      return limit;
+    });
+  }
+  const reserve = cron.timelineChanged?.reserve ?? 0;
   try {
     const summary = await cron.refresh({
-      budget: Math.min(cron.injected?.budget ?? SUBREQUEST_BUDGET, SUBREQUEST_BUDGET - plan.budget),
+      budget: Math.max(0, Math.min(cron.injected?.budget ?? SUBREQUEST_BUDGET, SUBREQUEST_BUDGET - plan.budget - conversations - reserve)),
       lease: false,
       ...(plan.stored !== undefined ? { timeline: plan.stored } : {}),
       ...(checked.record ? { identity: checked.record } : {}),
     });
     const failed = summary.sources.filter((source) => source.outcome === "failed");
     console.log(`refresh: ${summary.sources.length} sources, ${failed.length} failed, ${summary.subrequests} subrequests, ${summary.kvWrites} KV writes`);
+    if (summary.timelineWritten && cron.timelineChanged) await cron.timelineChanged.run(reserve);
   } catch (error) {
     console.error("refresh failed:", message(error));
   }

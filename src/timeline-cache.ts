@@ -61,6 +61,14 @@ export class TimelineCache {
     if (remembered) this.memory = { ...remembered, timeline: remembered.timeline.then(() => this.merge(this.parsed?.timeline ?? this.empty())) };
   }
 
+  /**
+   * The published Webmentions as of the posts snapshot this isolate knows (read with the timeline,
+   * so after `timelineOf`): their version is part of the permalink's and the page's variants.
+   */
+  mentions(): { version: string; counts: NonNullable<PostsSnapshot["mentions"]>["counts"] } {
+    return this.posts.mentions ?? { version: "0", counts: {} };
+  }
+
   /** Refreshes every due source now (cron, admin); the next request reads the timeline afresh. */
   async run(kv: KVNamespace, options: RefreshOptions = {}): Promise<RefreshSummary> {
     this.lastStarted = Date.now();

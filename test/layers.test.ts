@@ -86,7 +86,9 @@ function cycles(graph: Map<string, string[]>): string[][] {
  * (stylesheet, favicon) but answers no request; the cron's chain (cron.ts) joins verification and the refresh
  * without drawing or answering anything; the owner's posts (posts/: their store, Markdown, their
  * items) and auth/ (what a token grants, the IndieAuth flow's rules) answer no request and draw no
- * page: routes use them; only app.tsx mounts routes.
+ * page: routes use them; the conversations (conversations/: Webmention in and out, WebSub) fetch
+ * and parse but neither draw nor answer, and know nothing of the site or the cron; only app.tsx
+ * mounts routes.
  */
 const FORBIDDEN: Record<string, string[]> = {
   model: ["*"],
@@ -103,6 +105,7 @@ const FORBIDDEN: Record<string, string[]> = {
   auth: ["routes", "render", "app", "site"],
   site: ["routes", "app"],
   cron: ["routes", "render", "app"],
+  conversations: ["routes", "render", "app", "site", "status", "identity", "cron", "auth"],
   routes: ["app"],
 };
 
@@ -139,5 +142,7 @@ describe("the import graph of src/", () => {
     expect(forbids("routes", "render")).toBe(false);
     expect(forbids("auth", "routes")).toBe(true);
     expect(forbids("routes", "auth")).toBe(false);
+    expect(forbids("conversations", "render")).toBe(true);
+    expect(forbids("routes", "conversations")).toBe(false);
   });
 });

@@ -118,6 +118,28 @@ export const IndieAuthSchema = v.pipe(
   ),
 );
 
+/** A domain of the Webmention blocklist (its subdomains are blocked with it). */
+const DOMAIN = /^[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63})+$/;
+
+export const WebmentionsSchema = v.strictObject({
+  moderation: v.optional(
+    v.pipe(v.picklist(["hold", "publish"], 'expected "hold" or "publish"'), v.description('"hold" (the default): a verified mention waits for your approval (POST /admin/mentions/approve) before it is shown; "publish": shown as soon as verified.')),
+    "hold",
+  ),
+  blocklist: v.optional(
+    v.pipe(
+      v.array(v.pipe(v.string(), v.trim(), v.toLowerCase(), v.regex(DOMAIN, (issue) => `expected a domain such as "spam.example", got ${show(issue.input)}`))),
+      v.maxLength(1000, "expected at most 1000 domains"),
+      v.description("Domains (and their subdomains) whose Webmentions are dropped unread."),
+    ),
+    [],
+  ),
+});
+
+export const WebSubSchema = v.strictObject({
+  hub: v.pipe(httpsUrl, v.description("Your WebSub hub (e.g. https://pubsubhubbub.appspot.com/): every feed names it with rel=\"hub\", and m2 pings it when the merged feeds change.")),
+});
+
 export const ProfileSchema = v.pipe(
   v.strictObject({
     $schema: v.optional(v.string()),
@@ -163,6 +185,8 @@ export const ProfileSchema = v.pipe(
     ),
     indieauth: v.optional(IndieAuthSchema),
     pgpkey: v.optional(v.pipe(httpsUrl, v.description("URL of your public PGP key: linked with rel=\"pgpkey\"."))),
+    webmentions: v.optional(v.pipe(WebmentionsSchema, v.description("Received Webmentions: moderation and blocklist.")), {}),
+    websub: v.optional(v.pipe(WebSubSchema, v.description("Announce the feeds to a WebSub hub."))),
     settings: v.optional(SettingsSchema, {}),
   }),
   v.rawCheck(({ dataset, addIssue }) => {

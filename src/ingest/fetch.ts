@@ -30,7 +30,16 @@ export interface FetchOptions {
 export type FetchFailure = Omit<Failure, "stage">;
 
 export type FetchOutcome =
-  | ({ kind: "fetched"; body: Uint8Array; contentType: string | null; url: string; movedTo?: string; subrequests: number } & Validators)
+  | ({
+      kind: "fetched";
+      body: Uint8Array;
+      contentType: string | null;
+      url: string;
+      movedTo?: string;
+      subrequests: number;
+      /** The answer's `Link` header (several joined by ", "), for Webmention discovery. */
+      link?: string;
+    } & Validators)
   | ({ kind: "not-modified"; url: string; movedTo?: string; subrequests: number } & Validators)
   | {
       kind: "failed";
@@ -186,7 +195,8 @@ export async function politeFetch(url: string, options: FetchOptions): Promise<F
       if (body === "too-large") {
         return { kind: "failed", failure: { kind: "too-large", detail: `body larger than ${options.maxBytes} bytes`, status }, movedTo, subrequests };
       }
-      return { kind: "fetched", body, contentType: response.headers.get("content-type"), url: current, movedTo, subrequests, ...validators };
+      const link = response.headers.get("link");
+      return { kind: "fetched", body, contentType: response.headers.get("content-type"), url: current, movedTo, subrequests, ...validators, ...(link ? { link } : {}) };
     }
   } catch (error) {
     if (error instanceof BudgetExhausted) return { kind: "budget-spent", subrequests };

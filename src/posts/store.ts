@@ -4,12 +4,16 @@
  * reading and writing a row), so two posts in the same second both get a row, and an edit made
  * against an older revision is refused instead of overwriting the other. After each change it
  * rewrites the KV key `posts` that visitors read (`PostsSnapshot`), from an alarm, at most once a
- * second (KV's limit per key), the latest state each time.
+ * second (KV's limit per key), the latest state each time. The conversations' tables (received
+ * Webmentions, their queue, the outbox of those the home sends) live here too
+ * (conversations/mention-store.ts): each write of a post queues its mentions in the same step.
  */
 import { DurableObject } from "cloudflare:workers";
 import { randomToken, sameSecret, sha256Hex } from "../auth/secret.ts";
 import { stableHash } from "../hash.ts";
 import type { Item } from "../model.ts";
+import * as mentions from "../conversations/mention-store.ts";
+import { editTargets, targetsOf } from "../conversations/targets.ts";
 import { applyOperations, checkPostSize, InvalidRequest, kindOf, slugOf, type UpdateOperations } from "./mf2.ts";
 import { postItem, type PostContext } from "./render.ts";
 import { POSTS_KEY } from "./snapshot.ts";
@@ -184,6 +188,7 @@ export class HomeStore extends DurableObject<Env> {
       used INTEGER NOT NULL DEFAULT 0
     )`);
     this.sql.exec("CREATE TABLE IF NOT EXISTS sign_in_failures (id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL)");
+    for (const statement of mentions.MENTION_TABLES) this.sql.exec(statement);
   }
 
   /**
@@ -274,7 +279,8 @@ export class HomeStore extends DurableObject<Env> {
       let path = base;
       for (let n = 2; this.row(path, "path"); n++) path = `${base}-${n}`;
       const post: StoredPost = { uid, path, kind, properties: input.properties, published: publishedAt(input.published, now), revision: 1 };
-      this.put(post, context);
+      const item = this.put(post, context);
+      this.queueSends(post, context, targetsOf(post.properties, item.content_html, new URL(path, context.home).href), nowMs);
       return { post, snapshot: this.changed() };
     });
   }
@@ -292,7 +298,10 @@ export class HomeStore extends DurableObject<Env> {
       checkPostSize(properties);
       // The kind follows the properties, the path stays: a URL once given keeps answering.
       const post: StoredPost = { ...before, kind: kindOf(properties), properties, updated: new Date(nowMs).toISOString(), revision: before.revision + 1 };
-      this.put(post, context);
+      const url = new URL(path, context.home).href;
+      const old = targetsOf(before.properties, (JSON.parse(row.item) as Item).content_html, url);
+      const item = this.put(post, context);
+      this.queueSends(post, context, editTargets(old, targetsOf(post.properties, item.content_html, url)), nowMs);
       return { post, snapshot: this.changed() };
     });
   }
@@ -303,6 +312,8 @@ export class HomeStore extends DurableObject<Env> {
     if (!row || row.deleted) return { refused: "not-found", message: `no post at ${path}` };
     const post: StoredPost = { ...toPost(row), deleted: new Date(nowMs).toISOString(), revision: row.revision + 1 };
     this.put(post, context);
+    // The targets learn of the deletion (their verification finds a 410).
+    this.queueSends(post, context, targetsOf(post.properties, (JSON.parse(row.item) as Item).content_html, new URL(path, context.home).href), nowMs);
     return { post, snapshot: this.changed() };
   }
 
@@ -364,7 +375,56 @@ export class HomeStore extends DurableObject<Env> {
       .exec<{ path: string }>("SELECT path FROM posts WHERE deleted IS NOT NULL ORDER BY deleted DESC LIMIT ?", SNAPSHOT_TOMBSTONES)
       .toArray()
       .map((row) => row.path);
-    return { version: this.version(), sequence: this.sequence(), items, deleted };
+    const paths = this.sql.exec<{ path: string }>("SELECT path FROM posts WHERE deleted IS NULL ORDER BY published DESC, uid DESC LIMIT ?", SNAPSHOT_POSTS).toArray().map((row) => row.path);
+    return { version: this.version(), sequence: this.sequence(), items, deleted, mentions: { version: this.meta("mentions") ?? "0", counts: mentions.countsFor(this.sql, [...paths, "/"]) } };
+  }
+
+  // The conversations (conversations/mention-store.ts): each method one synchronous step.
+
+  /** Queues a received Webmention (nothing fetched): its target must be the home page or a post that is not deleted. */
+  receiveMention(mention: mentions.Received, policy: mentions.MentionPolicy, nowMs = Date.now()): mentions.ReceiveResult {
+    const row = mention.path === "/" ? undefined : this.row(mention.path, "path");
+    return mentions.receive(this.sql, mention, policy, mention.path === "/" || (row !== undefined && !row.deleted), nowMs);
+  }
+
+  /** The work waiting: queued mentions and sends due now. */
+  pendingConversations(nowMs = Date.now()): { queued: number; sends: number } {
+    return mentions.pending(this.sql, nowMs);
+  }
+
+  queuedMentions(limit: number): mentions.QueuedMention[] {
+    return mentions.queued(this.sql, limit);
+  }
+
+  /** A run's verifications, applied at once: one new snapshot (one KV write) per run at most. */
+  applyVerifications(results: mentions.Verification[], policy: mentions.MentionPolicy, nowMs = Date.now()): PostsSnapshot | null {
+    return mentions.applyVerifications(this.sql, results, policy, nowMs) ? this.mentionsChanged() : null;
+  }
+
+  /** The published mentions of a page (its permalink shows them). */
+  mentionsOf(path: string): mentions.StoredMention[] {
+    return mentions.publishedFor(this.sql, path);
+  }
+
+  /** Every stored mention, the queue's length and the outbox (the owner's list). */
+  listMentions(limit: number): { mentions: mentions.StoredMention[]; queued: number; outbox: mentions.OutboxRow[] } {
+    return { ...mentions.allMentions(this.sql, limit), outbox: mentions.outbox(this.sql, limit) };
+  }
+
+  /** The owner's moderation: approve, delete, block a domain. Null when nothing changed. */
+  moderate(action: { approve: string } | { delete: string } | { block: string }, nowMs = Date.now()): { snapshot: PostsSnapshot | null; removed?: number } | null {
+    if ("approve" in action) return mentions.approve(this.sql, action.approve) ? { snapshot: this.mentionsChanged() } : null;
+    if ("delete" in action) return mentions.remove(this.sql, action.delete) ? { snapshot: this.mentionsChanged() } : null;
+    const removed = mentions.block(this.sql, action.block, nowMs);
+    return { snapshot: removed > 0 ? this.mentionsChanged() : null, removed };
+  }
+
+  dueSends(limit: number, nowMs = Date.now()): mentions.SendJob[] {
+    return mentions.dueSends(this.sql, nowMs, limit);
+  }
+
+  recordSends(outcomes: mentions.SendOutcome[], nowMs = Date.now()): void {
+    mentions.recordSends(this.sql, outcomes, nowMs);
   }
 
   /** Writes the snapshot to KV; another alarm follows when posts changed while it was written. */
@@ -373,7 +433,7 @@ export class HomeStore extends DurableObject<Env> {
     await this.env.M2_KV.put(POSTS_KEY, JSON.stringify(snapshot));
     this.setMeta("flushed", snapshot.version);
     this.setMeta("flushedAt", String(Date.now()));
-    if (this.version() !== snapshot.version) await this.ctx.storage.setAlarm(Date.now() + SNAPSHOT_INTERVAL_MS);
+    if (this.sequence() !== snapshot.sequence) await this.ctx.storage.setAlarm(Date.now() + SNAPSHOT_INTERVAL_MS);
   }
 
   private refusing<T>(write: () => T | WriteRefusal): T | WriteRefusal {
@@ -389,7 +449,7 @@ export class HomeStore extends DurableObject<Env> {
     return this.sql.exec<PostRow>(`SELECT * FROM posts WHERE ${column} = ?`, value).toArray()[0];
   }
 
-  private put(post: StoredPost, context: PostContext): void {
+  private put(post: StoredPost, context: PostContext): Item {
     const item = postItem(post, context);
     this.sql.exec(
       "INSERT OR REPLACE INTO posts (uid, path, kind, properties, published, updated, deleted, revision, item) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -403,6 +463,11 @@ export class HomeStore extends DurableObject<Env> {
       post.revision,
       JSON.stringify(item),
     );
+    return item;
+  }
+
+  private queueSends(post: StoredPost, context: PostContext, targets: string[], nowMs: number): void {
+    mentions.queueSends(this.sql, new URL(post.path, context.home).href, targets, nowMs);
   }
 
   private sequence(): number {
@@ -413,13 +478,23 @@ export class HomeStore extends DurableObject<Env> {
     return this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'version'").toArray()[0]?.value ?? "0";
   }
 
+  private meta(key: string): string | undefined {
+    return this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = ?", key).toArray()[0]?.value;
+  }
+
+  /** A new mentions version (the posts' own stays: feeds do not change), and the snapshot's flush. */
+  private mentionsChanged(): PostsSnapshot {
+    this.setMeta("mentions", stableHash(`${this.meta("mentions") ?? "0"}.${Date.now()}.${crypto.randomUUID()}`));
+    return this.changed(false);
+  }
+
   private setMeta(key: string, value: string): void {
     this.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", key, value);
   }
 
   /** A new version after a change, and the alarm that writes it to KV (now, or a second after the last write). */
-  private changed(): PostsSnapshot {
-    this.setMeta("version", stableHash(`${this.version()}.${Date.now()}.${crypto.randomUUID()}`));
+  private changed(posts = true): PostsSnapshot {
+    if (posts) this.setMeta("version", stableHash(`${this.version()}.${Date.now()}.${crypto.randomUUID()}`));
     this.setMeta("sequence", String(this.sequence() + 1));
     const flushedAt = Number(this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'flushedAt'").toArray()[0]?.value ?? 0);
     // The output gate holds the answer until the alarm is stored: no write is answered before its flush is due.

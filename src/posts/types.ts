@@ -61,4 +61,17 @@ export interface PostsSnapshot {
   items: Item[];
   /** Paths of deleted posts (at most `SNAPSHOT_TOMBSTONES`): 410 Gone without asking the store. */
   deleted: string[];
+  /**
+   * The published Webmentions: their version (part of the permalink's and the page's cached
+   * variants; the posts' `version` stays, so feeds are not rebuilt) and their counts per path.
+   */
+  mentions?: { version: string; counts: Record<string, MentionCounts> };
+}
+
+/** Published mentions of one page, by kind (bookmarks count as mentions). */
+export interface MentionCounts {
+  replies: number;
+  likes: number;
+  reposts: number;
+  mentions: number;
 }

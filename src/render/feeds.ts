@@ -15,6 +15,8 @@ export interface FeedDocument {
   homeUrl: string;
   /** This document's own canonical URL (rel=self). */
   selfUrl: string;
+  /** The WebSub hub announced with rel=hub (profile.json `websub.hub`). */
+  hub?: string;
   lang: string;
   author: { name: string; url: string; avatar?: string };
   /** When the content last changed (ISO). */
@@ -80,6 +82,7 @@ export function renderRss(document: FeedDocument): string {
     `<generator>m2</generator>`,
     `<atom:link href="${xml(document.selfUrl)}" rel="self" type="application/rss+xml"/>`,
   );
+  if (document.hub) out.push(`<atom:link href="${xml(document.hub)}" rel="hub"/>`);
   for (const item of document.items) {
     const guid = itemGuid(item, document.homeUrl);
     const permalink = item.url !== undefined && guid === item.url;
@@ -115,6 +118,7 @@ export function renderAtom(document: FeedDocument): string {
   out.push(
     `<updated>${document.updated}</updated>`,
     `<link rel="self" type="application/atom+xml" href="${xml(document.selfUrl)}"/>`,
+    ...(document.hub ? [`<link rel="hub" href="${xml(document.hub)}"/>`] : []),
     `<link rel="alternate" type="text/html" href="${xml(document.homeUrl)}"/>`,
     `<author><name>${xml(document.author.name)}</name><uri>${xml(document.author.url)}</uri></author>`,
     `<generator>m2</generator>`,
@@ -168,6 +172,7 @@ export function renderJsonFeed(document: FeedDocument): string {
     title: document.title,
     home_page_url: document.homeUrl,
     feed_url: document.selfUrl,
+    ...(document.hub ? { hubs: [{ type: "WebSub", url: document.hub }] } : {}),
     ...(document.description ? { description: document.description } : {}),
     ...(document.author.avatar ? { icon: document.author.avatar } : {}),
     language: document.lang,

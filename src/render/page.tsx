@@ -15,6 +15,7 @@ import { fill, LANGUAGES, type Messages } from "../i18n/languages.ts";
 import type { Item, Source, Verification } from "../model.ts";
 import { initials } from "./favicon.ts";
 import { IdentityHead } from "./identity-head.tsx";
+import { MentionCountLine, type MentionCounts } from "./mentions.tsx";
 import { Icon, IconSprite, hasBrandIcon } from "./icons.tsx";
 
 export interface PageData {
@@ -34,6 +35,8 @@ export interface PageData {
   now?: number;
   /** Inbound rel=me verdicts by source id: verified accounts get a badge. */
   verification?: ReadonlyMap<string, Verification>;
+  /** Published Webmentions of the owner's posts, by the post's path. */
+  mentionCounts?: Readonly<Record<string, MentionCounts>>;
 }
 
 /** rel tokens for an account link: `me` for identities, `authn` for login providers, `atproto` for Bluesky. */
@@ -68,6 +71,8 @@ export function Document(props: {
           <meta name="referrer" content="strict-origin-when-cross-origin" />
           <link rel="stylesheet" href={props.stylesheet} />
           {props.favicon ? <link rel="icon" type="image/svg+xml" href={props.favicon} /> : null}
+          {/* The home's Webmention endpoint (routes/webmention.ts), on every page, as in the Link header. */}
+          <link rel="webmention" href="/webmention" />
           {props.head}
         </head>
         <body>{props.children}</body>
@@ -157,7 +162,7 @@ export function EntrySource({ item, source, lang, now }: { item: Item; source: S
 }
 
 /** One card of the recent activity: source, title or excerpt, image, date. */
-export function Entry({ item, source, lang, now }: { item: Item; source: Source | undefined; lang: string; now: number }) {
+export function Entry({ item, source, lang, now, counts, t }: { item: Item; source: Source | undefined; lang: string; now: number; counts?: MentionCounts | undefined; t?: Messages }) {
   const permalink = item.url ?? source?.url;
   const excerpt = item.summary || (item.titleGenerated ? item.title : "");
   return (
@@ -177,6 +182,7 @@ export function Entry({ item, source, lang, now }: { item: Item; source: Source 
       {excerpt ? <p class={item.titleGenerated ? "excerpt p-name p-summary" : "excerpt p-summary"}>{excerpt}</p> : null}
       {/* The title or text sits right beside the image: it is illustration, so alt="" (WCAG H67). */}
       {item.image ? <img class="u-photo entry-image" src={item.image} alt="" loading="lazy" decoding="async" /> : null}
+      {t ? <MentionCountLine counts={counts} t={t} /> : null}
     </article>
   );
 }
@@ -279,7 +285,9 @@ export function ProfileCard({ profile, sources, t, verification }: { profile: Pr
 }
 
 /** The home page. */
-export function ProfilePage({ profile, sources, own, items, t, lang, stylesheet, favicon, now = Date.now(), verification }: PageData) {
+export function ProfilePage({ profile, sources, own, items, t, lang, stylesheet, favicon, now = Date.now(), verification, mentionCounts }: PageData) {
+  // The counts of an own post, by its permalink's path.
+  const countsOf = (item: Item) => (own && item.source === own.id && item.url && mentionCounts ? mentionCounts[URL.parse(item.url)?.pathname ?? ""] : undefined);
   const byId = new Map([...sources, ...(own ? [own] : [])].map((source) => [source.id, source]));
   return (
     <Document lang={lang} title={profile.name} description={profile.note} stylesheet={stylesheet} favicon={favicon} head={<PageHead profile={profile} sources={sources} lang={lang} />}>
@@ -297,7 +305,7 @@ export function ProfilePage({ profile, sources, own, items, t, lang, stylesheet,
             ) : (
               <div class="entries">
                 {items.map((item) => (
-                  <Entry item={item} source={byId.get(item.source)} lang={lang} now={now} />
+                  <Entry item={item} source={byId.get(item.source)} lang={lang} now={now} counts={countsOf(item)} t={t} />
                 ))}
               </div>
             )}

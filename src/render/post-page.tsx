@@ -1,12 +1,15 @@
 /**
  * @module A post's permalink page: one h-entry that microformats parsers read without guessing
  * (u-url, u-uid, dt-published, dt-updated, p-author h-card, p-name for articles only, e-content,
- * u-photo, p-category, u-in-reply-to / u-like-of / u-repost-of / u-bookmark-of).
+ * u-photo, p-category, u-in-reply-to / u-like-of / u-repost-of / u-bookmark-of), and the
+ * conversation it received (mentions.tsx) inside it.
  */
+import type { Child } from "hono/jsx";
 import { raw } from "hono/html";
 import type { Profile } from "../config/index.ts";
 import type { Messages } from "../i18n/languages.ts";
 import { exactDate } from "../i18n/dates.ts";
+import { Conversation, type MentionView } from "./mentions.tsx";
 import { Document } from "./page.tsx";
 
 /** What the page shows of a post: everything already made safe (HTML sanitised, URLs absolute http(s)). */
@@ -27,7 +30,7 @@ export interface PostView {
 
 const RESPONSE_WORDS = { "in-reply-to": "postInReplyTo", "like-of": "postLikeOf", "repost-of": "postRepostOf", "bookmark-of": "postBookmarkOf" } as const;
 
-export function PostPage({ post, profile, t, stylesheet, favicon }: { post: PostView; profile: Profile; t: Messages; stylesheet: string; favicon?: string }) {
+export function PostPage({ post, profile, t, stylesheet, favicon, mentions = [] }: { post: PostView; profile: Profile; t: Messages; stylesheet: string; favicon?: string; mentions?: readonly MentionView[] }) {
   const title = post.name ?? (post.contentHtml ? `${profile.name} — ${t.postPublished.toLowerCase()} ${exactDate(post.published, t.code)}` : profile.name);
   return (
     <Document
@@ -46,7 +49,9 @@ export function PostPage({ post, profile, t, stylesheet, favicon }: { post: Post
     >
       <div class="page">
         <main id="content">
-          <PostArticle post={post} profile={profile} t={t} />
+          <PostArticle post={post} profile={profile} t={t}>
+            <Conversation mentions={mentions} t={t} />
+          </PostArticle>
           <p>
             <a href="/">{t.postBack}</a>
           </p>
@@ -60,7 +65,7 @@ export function PostPage({ post, profile, t, stylesheet, favicon }: { post: Post
  * The post's h-entry, as its permalink shows it; the compose page's preview draws the same one,
  * its title a level below the page's and its date not linked (the post is not there yet).
  */
-export function PostArticle({ post, profile, t, level = 1, linked = true }: { post: PostView; profile: Profile; t: Messages; level?: 1 | 3; linked?: boolean }) {
+export function PostArticle({ post, profile, t, level = 1, linked = true, children }: { post: PostView; profile: Profile; t: Messages; level?: 1 | 3; linked?: boolean; children?: Child }) {
   return (
     <article class="h-entry post" lang={post.lang && post.lang !== t.code ? post.lang : undefined}>
       {post.responses.map((response) => (
@@ -119,6 +124,8 @@ export function PostArticle({ post, profile, t, level = 1, linked = true }: { po
           <span class="p-name">{profile.name}</span>
         </a>
       </footer>
+      {/* What the post received (mentions.tsx): inside the h-entry, so parsers see the conversation. */}
+      {children}
     </article>
   );
 }

@@ -1,5 +1,6 @@
 /**
- * @module POST /admin/refresh: the owner refreshes every source now and gets a per-source summary.
+ * @module POST /admin/refresh: the owner refreshes every source now and gets a per-source summary;
+ * the export and import of posts, and the moderation of Webmentions (mentions-admin.ts).
  * Needs `Authorization: Bearer <ADMIN_TOKEN>`; without the secret configured, admin is disabled.
  */
 import { Hono } from "hono";
@@ -7,6 +8,7 @@ import { bearerAuth } from "hono/bearer-auth";
 import { HTTPException } from "hono/http-exception";
 import { sameSecret } from "../auth/grants.ts";
 import type { AppContext, AppEnv } from "./context.ts";
+import { approveMention, blockDomain, deleteMention, listMentions } from "./mentions-admin.ts";
 import { exportPosts, importPosts } from "./posts.tsx";
 
 const adminSecret = (c: { env: unknown }) => (c.env as { ADMIN_TOKEN?: string } | undefined)?.ADMIN_TOKEN;
@@ -40,6 +42,10 @@ admin.use(
 
 admin.get("/admin/export", exportPosts);
 admin.post("/admin/import", importPosts);
+admin.get("/admin/mentions", listMentions);
+admin.post("/admin/mentions/approve", approveMention);
+admin.post("/admin/mentions/delete", deleteMention);
+admin.post("/admin/mentions/block", blockDomain);
 
 admin.post("/admin/refresh", async (c) => {
   const summary = await c.get("timelines").run(c.env.M2_KV, { force: true });

@@ -19,6 +19,8 @@ export type AppEnv = {
     answers: AnswerCache;
     /** Inbound rel=me verdicts (cached per isolate). */
     identity: IdentityState;
+    /** The fetch of the conversations' background work (Webmentions sent, WebSub pings): tests inject one. */
+    outbound: typeof fetch;
     /** UI strings and language tag for this request. */
     t: Messages;
     lang: string;

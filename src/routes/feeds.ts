@@ -46,6 +46,7 @@ export function feedDocument(
     description: profile.note ?? "",
     homeUrl: profile.url,
     selfUrl: new URL(path + filterQuery(filter), profile.url).href,
+    ...(profile.websub ? { hub: profile.websub.hub } : {}),
     lang: profile.lang,
     author: { name: profile.name, url: profile.url, ...(profile.photo ? { avatar: profile.photo } : {}) },
     updated: updatedOf(timeline),

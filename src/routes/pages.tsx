@@ -21,6 +21,8 @@ const homePage = cached((c, timeline) => {
     lang: c.get("lang"),
     limit,
     timeline: timeline.version,
+    // The counts of Webmentions on the own posts' entries.
+    mentions: c.get("timelines").mentions().version,
     verified: c.get("identity").verifiedIds(timeline),
     // Relative dates ("il y a 3 heures") are computed at render time: with the render clock in
     // the variant, a cached page is at most one bucket (10 minutes) stale.
@@ -44,6 +46,7 @@ pages.get("/", homePage, async (c) => {
       favicon={site.favicon.path}
       now={now}
       verification={c.get("identity").verdicts(timeline)}
+      mentionCounts={c.get("timelines").mentions().counts}
     />
   );
   c.header("Cache-Control", "public, max-age=60");

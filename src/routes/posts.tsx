@@ -10,6 +10,7 @@ import { checkProperties, firstText, InvalidRequest, texts } from "../posts/mf2.
 import { absoluteHttp, contentHtml, photosOf, type PostContext } from "../posts/render.ts";
 import { POST_FOLDERS, type StoredPost } from "../posts/types.ts";
 import { MessagePage } from "../render/page.tsx";
+import type { MentionView } from "../render/mentions.tsx";
 import { PostPage, type PostView } from "../render/post-page.tsx";
 import { cached } from "./cache.ts";
 import type { AppContext, AppEnv } from "./context.ts";
@@ -44,20 +45,30 @@ export function viewOf(post: StoredPost, home: string): PostView {
 
 export const posts = new Hono<AppEnv>();
 
-// The permalink changes with the post (its version is in the timeline's) and with the language.
-const permalink = cached((c, timeline) => ({ lang: c.get("lang"), timeline: timeline.version }));
+// The permalink changes with the post (its version is in the timeline's), with the language and
+// with the Webmentions it received (their own version: posts' stays when only mentions change).
+const permalink = cached((c, timeline) => ({ lang: c.get("lang"), timeline: timeline.version, mentions: c.get("timelines").mentions().version }));
 
 const FOLDERS = Object.values(POST_FOLDERS).join("|");
 
 posts.get(`/:folder{${FOLDERS}}/:name{[a-z0-9-]{1,80}}`, permalink, async (c) => {
   const site = c.get("site");
   const t = c.get("t");
-  const found = await homeStore(c.env, site.profile.url).get(c.req.path);
+  const store = homeStore(c.env, site.profile.url);
+  const found = await store.get(c.req.path);
   if (!found || found.post.deleted) {
     const page = found ? <MessagePage title={t.postGoneTitle} message={t.postGone} t={t} stylesheet={site.stylesheet.path} /> : <MessagePage title={t.notFoundTitle} message={t.notFound} t={t} stylesheet={site.stylesheet.path} />;
     return c.html(await page.toString(), found ? 410 : 404);
   }
-  const page = <PostPage post={viewOf(found.post, site.profile.url)} profile={site.profile} t={t} stylesheet={site.stylesheet.path} favicon={site.favicon.path} />;
+  const mentions: MentionView[] = (await store.mentionsOf(c.req.path)).map((mention) => ({
+    kind: mention.kind,
+    url: mention.url,
+    author: mention.author,
+    contentHtml: mention.contentHtml,
+    contentText: mention.contentText,
+    ...(mention.published ? { published: mention.published } : {}),
+  }));
+  const page = <PostPage post={viewOf(found.post, site.profile.url)} profile={site.profile} t={t} stylesheet={site.stylesheet.path} favicon={site.favicon.path} mentions={mentions} />;
   c.header("Cache-Control", "public, max-age=60");
   c.header("Vary", "Accept-Language");
   return c.html(await page.toString());

@@ -11,15 +11,26 @@ import type { UpdateOperations } from "../posts/mf2.ts";
 import type { PostContext } from "../posts/render.ts";
 import type { WriteResult } from "../posts/store.ts";
 import type { Mf2Properties } from "../posts/types.ts";
+import { afterOwnWrite } from "../conversations/work.ts";
 import type { AppContext } from "./context.ts";
+import { conversationsOf } from "./webmention.ts";
 
 export const contextOf = (c: AppContext): PostContext => ({ home: c.get("site").profile.url, lang: c.get("site").profile.lang });
 
 const storeOf = (c: AppContext) => homeStore(c.env, c.get("site").profile.url);
 
-/** A written post is shown at once by the isolate that wrote it; a refusal changes nothing. */
+/**
+ * A written post is shown at once by the isolate that wrote it, and its Webmentions and the hub's
+ * pings go out after the answer (conversations/work.ts); a refusal changes nothing.
+ */
 function primed(c: AppContext, result: WriteResult): WriteResult {
-  if (!("refused" in result)) c.get("timelines").prime(result.snapshot);
+  if ("refused" in result) return result;
+  c.get("timelines").prime(result.snapshot);
+  c.executionCtx.waitUntil(
+    afterOwnWrite(conversationsOf(c.get("site"), c.env, c.get("outbound"))).catch((error: unknown) => {
+      console.error("after the write:", error instanceof Error ? error.message : String(error));
+    }),
+  );
   return result;
 }
 

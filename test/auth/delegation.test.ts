@@ -42,7 +42,7 @@ describe("delegation: m2 runs no IndieAuth server of its own", () => {
     expect(html).not.toContain("indieauth-metadata");
     // Micropub stays the home's own, whoever signs the owner in.
     expect(html).toContain('<link rel="micropub" href="https://camille.example/micropub"/>');
-    expect(response.headers.get("Link")).toBe('<https://camille.example/micropub>; rel="micropub", <https://auth.example/auth>; rel="authorization_endpoint", <https://auth.example/token>; rel="token_endpoint"');
+    expect(response.headers.get("Link")).toBe('<https://camille.example/micropub>; rel="micropub", <https://auth.example/auth>; rel="authorization_endpoint", <https://auth.example/token>; rel="token_endpoint", <https://camille.example/webmention>; rel="webmention"');
   });
 });
 

@@ -15,7 +15,7 @@ describe("§4.1 Discovery", () => {
     expect(html).toContain('<link rel="authorization_endpoint" href="https://camille.example/auth"/>');
     expect(html).toContain('<link rel="token_endpoint" href="https://camille.example/auth/token"/>');
     expect(response.headers.get("Link")).toBe(
-      '<https://camille.example/.well-known/oauth-authorization-server>; rel="indieauth-metadata", <https://camille.example/auth>; rel="authorization_endpoint", <https://camille.example/auth/token>; rel="token_endpoint", <https://camille.example/micropub>; rel="micropub"',
+      '<https://camille.example/.well-known/oauth-authorization-server>; rel="indieauth-metadata", <https://camille.example/auth>; rel="authorization_endpoint", <https://camille.example/auth/token>; rel="token_endpoint", <https://camille.example/micropub>; rel="micropub", <https://camille.example/webmention>; rel="webmention"',
     );
     expect(html).toContain('<link rel="micropub" href="https://camille.example/micropub"/>');
   });
