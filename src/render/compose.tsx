@@ -3,7 +3,9 @@
  * username and the secret as a password, so password managers fill them, as on the IndieAuth
  * consent page), and the compose form: kind, title, Markdown text, photos with their alternative
  * texts, categories, language, date; a preview drawn by the permalink's own `PostArticle`; and
- * the owner's posts with Edit, Delete and Restore. Every form carries the session's CSRF token.
+ * the owner's posts with Edit, Delete and Restore; and the moderation of received Webmentions
+ * (/new/mentions: held first, each with Approve, Delete and Block its domain). Every form carries
+ * the session's CSRF token.
  */
 import { exactDate } from "../i18n/dates.ts";
 import { fill, type Messages } from "../i18n/languages.ts";
@@ -280,6 +282,140 @@ export function ComposePage({ t, stylesheet, favicon, profile, csrf, draft, boun
           </p>
         </form>
         {posts ? <OwnPosts t={t} csrf={csrf} posts={posts} /> : null}
+        {editing ? null : (
+          <p class="moderation-link">
+            <a href="/new/mentions">{t.composeMentionsLink}</a>
+          </p>
+        )}
+        <form method="post" action="/new/session/end" class="sign-out">
+          <input type="hidden" name="csrf" value={csrf} />
+          <button type="submit">{t.composeSignOut}</button>
+        </form>
+      </main>
+    </Document>
+  );
+}
+
+/** A received mention as the moderation page lists it (every URL absolute http(s), the excerpt plain text). */
+export interface ModeratedMention {
+  id: string;
+  kind: "reply" | "like" | "repost" | "bookmark" | "mention";
+  status: "held" | "published";
+  author: { name: string; url?: string; photo?: string };
+  /** The mention's text, already sanitised and cut short. */
+  excerpt: string;
+  source: string;
+  /** The mentioned page: its URL and its path on this home. */
+  target: string;
+  targetPath: string;
+  /** ISO 8601: the source's date, else when it was verified. */
+  date: string;
+  /** The source's host: what Block blocks. */
+  domain: string;
+}
+
+const MENTION_KINDS = {
+  reply: "moderationKindReply",
+  like: "moderationKindLike",
+  repost: "moderationKindRepost",
+  bookmark: "moderationKindBookmark",
+  mention: "moderationKindMention",
+} as const satisfies Record<ModeratedMention["kind"], keyof Messages>;
+
+function ModerationForm({ action, csrf, name, value, children }: { action: string; csrf: string; name: string; value: string; children: unknown }) {
+  return (
+    <form method="post" action={action}>
+      <input type="hidden" name="csrf" value={csrf} />
+      <input type="hidden" name={name} value={value} />
+      <button type="submit">{children}</button>
+    </form>
+  );
+}
+
+function Moderated({ t, csrf, mention }: { t: Messages; csrf: string; mention: ModeratedMention }) {
+  const who = fill(t.moderationOf, { name: mention.author.name });
+  const face = mention.author.photo ? <img class="moderation-photo" src={mention.author.photo} alt="" width="32" height="32" loading="lazy" decoding="async" /> : null;
+  return (
+    <li class={`moderated moderated-${mention.status}`} data-id={mention.id}>
+      <p class="moderated-head">
+        <span class="badge">{t[MENTION_KINDS[mention.kind]]}</span>{" "}
+        {mention.author.url ? (
+          <a class="moderated-author" href={mention.author.url}>
+            {face}
+            {mention.author.name}
+          </a>
+        ) : (
+          <span class="moderated-author">
+            {face}
+            {mention.author.name}
+          </span>
+        )}
+      </p>
+      <p class="moderated-excerpt">{mention.excerpt || t.moderationNoText}</p>
+      <dl class="moderated-facts">
+        <dt>{t.moderationSource}</dt>
+        <dd>
+          <a href={mention.source}>{mention.source}</a>
+        </dd>
+        <dt>{t.moderationTarget}</dt>
+        <dd>
+          <a href={mention.targetPath}>{mention.targetPath}</a>
+        </dd>
+        <dt>{t.moderationDate}</dt>
+        <dd>
+          <time datetime={mention.date}>{exactDate(mention.date, t.code)}</time>
+        </dd>
+      </dl>
+      <div class="own-post-actions">
+        {mention.status === "held" ? (
+          <ModerationForm action="/new/mentions/approve" csrf={csrf} name="id" value={mention.id}>
+            {t.moderationApprove}
+            <span class="vh"> — {who}</span>
+          </ModerationForm>
+        ) : null}
+        <ModerationForm action="/new/mentions/delete" csrf={csrf} name="id" value={mention.id}>
+          {t.moderationDelete}
+          <span class="vh"> — {who}</span>
+        </ModerationForm>
+        <ModerationForm action="/new/mentions/block" csrf={csrf} name="domain" value={mention.domain}>
+          {fill(t.moderationBlock, { domain: mention.domain })}
+        </ModerationForm>
+      </div>
+    </li>
+  );
+}
+
+function ModerationList({ t, csrf, id, title, empty, mentions }: { t: Messages; csrf: string; id: string; title: string; empty: string; mentions: ModeratedMention[] }) {
+  return (
+    <section aria-labelledby={id}>
+      <h2 id={id}>
+        {title} ({String(mentions.length)})
+      </h2>
+      {mentions.length === 0 ? (
+        <p class="empty">{empty}</p>
+      ) : (
+        <ul class="own-posts moderated-list">
+          {mentions.map((mention) => (
+            <Moderated t={t} csrf={csrf} mention={mention} />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+export function MentionsPage({ t, stylesheet, favicon, csrf, mentions, queued }: Frame & { csrf: string; mentions: ModeratedMention[]; queued: number }) {
+  return (
+    <Document lang={t.code} title={t.moderationTitle} stylesheet={stylesheet} favicon={favicon}>
+      <main id="content" class="error-page compose">
+        <h1>{t.moderationTitle}</h1>
+        <p>{t.moderationLead}</p>
+        {queued > 0 ? <p class="muted">{fill(t.moderationQueued, { n: String(queued) })}</p> : null}
+        <p>
+          <a href="/new">{t.moderationBack}</a>
+        </p>
+        <ModerationList t={t} csrf={csrf} id="held" title={t.moderationHeld} empty={t.moderationNoneHeld} mentions={mentions.filter((mention) => mention.status === "held")} />
+        <ModerationList t={t} csrf={csrf} id="published" title={t.moderationPublished} empty={t.moderationNonePublished} mentions={mentions.filter((mention) => mention.status === "published")} />
         <form method="post" action="/new/session/end" class="sign-out">
           <input type="hidden" name="csrf" value={csrf} />
           <button type="submit">{t.composeSignOut}</button>

@@ -87,6 +87,11 @@ main h2{margin-top:.4rem}.page-footer{max-width:70rem;text-align:left}.page-foot
 .own-posts{list-style:none;margin:0;padding:0;display:grid;gap:.75rem}.own-posts li{background:var(--card);border:1px solid var(--line);border-radius:.75rem;padding:.6rem 1rem}.own-posts p{margin:.2rem 0}
 .own-post-actions{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;margin:.4rem 0 .2rem}.own-post-actions form{margin:0}
 .sign-out{margin:2rem 0 0}
+.moderation-link{margin:1.5rem 0 0}.moderated-head{display:flex;flex-wrap:wrap;align-items:center;gap:.4rem .6rem}.moderated-author{display:inline-flex;align-items:center;gap:.45rem;font-weight:600}
+.moderation-photo,.conversation .h-card img{border-radius:50%;object-fit:cover;background:var(--line);vertical-align:middle}
+.moderated-excerpt{white-space:pre-line}.moderated-facts{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:.1rem .8rem;margin:.4rem 0;font-size:.92rem}.moderated-facts dt{color:var(--muted)}.moderated-facts dd{margin:0;overflow-wrap:anywhere}
+.conversation h3{font-size:1rem;margin:1.2rem 0 .5rem}.faces{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:.5rem}.faces img{display:block}
+.comments,.mentions{list-style:none;margin:0;padding:0;display:grid;gap:.75rem}.comment{background:var(--card);border:1px solid var(--line);border-radius:.75rem;padding:.6rem 1rem}.comment-meta{display:flex;flex-wrap:wrap;align-items:center;gap:.3rem .6rem;margin:0;font-size:.9rem}.comment .e-content p{margin:.4rem 0 0}.comment .e-content img{max-width:100%;height:auto}
 @media (prefers-reduced-motion:reduce){.link{transition:none}.link:hover{transform:none}}
 @media print{:root{--bg:#fff;--card:#fff;--fg:#000;--muted:#333;--line:#bbb;--accent:#000;--shadow:none}
 .page{display:block;max-width:none;padding:0}.profile{position:static;text-align:left}.avatar{margin:0 0 .5rem;width:4rem;height:4rem;box-shadow:none}

@@ -3,7 +3,9 @@
  * compose form and the owner's posts), POST /new/session (sign in: the owner's secret, through
  * the store's rate limit, then a session cookie), POST /new/session/end (sign out), POST /new
  * (preview or publish), GET and POST /new/edit (an edit against the revision it was loaded at),
- * POST /new/delete and /new/restore. Every POST needs the session cookie (checked before the body
+ * POST /new/delete and /new/restore; GET /new/mentions (the received Webmentions, held first) and
+ * POST /new/mentions/approve, /delete and /block, through the JSON admin routes' own functions
+ * (mentions-admin.ts). Every POST needs the session cookie (checked before the body
  * is read) and its form's CSRF token; every write goes through the Micropub endpoint's own write
  * path (writes.ts). Every answer is `no-store`, with a CSP whose `form-action` is 'self'.
  */
@@ -15,16 +17,18 @@ import { homeStore } from "../auth/grants.ts";
 import { MAX_FORM_BYTES, MAX_SECRET_CHARS } from "../auth/limits.ts";
 import { endSession, isSessionForm, isSignInFormToken, sessionOf, SESSION_COOKIE, SESSION_TTL_SECONDS, signInFormToken, startSession, type Session } from "../auth/session.ts";
 import { fill } from "../i18n/languages.ts";
-import { truncate } from "../ingest/sanitise.ts";
+import { sanitisedText, truncate } from "../ingest/sanitise.ts";
 import { MAX_MEDIA_BYTES } from "../posts/media.ts";
 import { firstText, kindOf } from "../posts/mf2.ts";
 import type { StoredPost } from "../posts/types.ts";
-import { ComposePage, SignInPage, type Draft, type ListedPost } from "../render/compose.tsx";
+import { ComposePage, MentionsPage, SignInPage, type Draft, type ListedPost, type ModeratedMention } from "../render/compose.tsx";
+import type { StoredMention } from "../conversations/mention-store.ts";
 import { MessagePage } from "../render/page.tsx";
 import type { PostView } from "../render/post-page.tsx";
 import { DRAFT_BOUNDS, draftOf, draftOfPost, filesOf, isEditable, newAltsOf, operationsOf, problemOf, propertiesOf, publishedOf, textOf } from "./compose-draft.ts";
 import type { AppContext, AppEnv } from "./context.ts";
 import { policyWithFormAction } from "./csp.ts";
+import { domainOf, listedMentions, mentionIdOf, moderateMention, type Moderation } from "./mentions-admin.ts";
 import { MAX_MICROPUB_BODY_BYTES, MAX_UPLOADS_PER_POST } from "./micropub.ts";
 import { viewOf } from "./posts.tsx";
 import { createPost, deletePost, storePhoto, undeletePost, updatePost } from "./writes.ts";
@@ -35,6 +39,8 @@ export const MAX_LISTED_POSTS = 100;
 const LISTED_TITLE_CHARS = 80;
 /** The longest compose form: its text fields and every photo it may carry. */
 export const MAX_COMPOSE_BODY_BYTES = MAX_MICROPUB_BODY_BYTES + MAX_UPLOADS_PER_POST * MAX_MEDIA_BYTES;
+/** A mention's excerpt on the moderation page. */
+const EXCERPT_CHARS = 280;
 /** A revision number as the form carries it. */
 const MAX_REVISION_DIGITS = 9;
 
@@ -277,5 +283,60 @@ for (const [route, write] of [
     const result = path ? await write(c, path) : undefined;
     if (!result || "refused" in result) return messagePage(c, c.get("t").notFoundTitle, c.get("t").notFound, 404);
     return c.redirect("/new#own-posts", 303);
+  });
+}
+
+/** A stored mention as the moderation page shows it: its text as plain words, cut short. */
+function moderated(mention: StoredMention, home: string): ModeratedMention {
+  const text = mention.contentHtml ? sanitisedText(mention.contentHtml) : mention.contentText;
+  return {
+    id: mention.id,
+    kind: mention.kind,
+    status: mention.status,
+    author: mention.author,
+    excerpt: truncate(text, EXCERPT_CHARS),
+    source: mention.source,
+    target: mention.target,
+    targetPath: pathOf(mention.target, home) ?? mention.path,
+    date: mention.published ?? new Date(mention.verified).toISOString(),
+    domain: new URL(mention.source).hostname.toLowerCase(),
+  };
+}
+
+compose.get("/new/mentions", async (c) => {
+  if (!c.env.ADMIN_TOKEN) return messagePage(c, c.get("t").authErrorTitle, c.get("t").authDisabled, 503);
+  const session = await sessionFor(c);
+  if (!session) return signInPage(c, 401, c.get("t").composeSignedOut);
+  const site = c.get("site");
+  const { mentions, queued } = await listedMentions(c);
+  const page = <MentionsPage t={c.get("t")} stylesheet={site.stylesheet.path} favicon={site.favicon.path} csrf={session.csrf} mentions={mentions.map((mention) => moderated(mention, homeOf(c)))} queued={queued} />;
+  return c.html(await page.toString());
+});
+
+/** A form's action: its one field read (undefined when it cannot be an id or a domain), then named. */
+const fieldAction =
+  (name: "id" | "domain", read: (value: string) => string | undefined, make: (value: string) => Moderation) =>
+  (form: FormData): Moderation | undefined => {
+    const value = read(textOf(form, name));
+    return value === undefined ? undefined : make(value);
+  };
+
+/** Each moderation form: its route, its action, and what a form naming no mention is told. */
+const MODERATIONS: [string, (form: FormData) => Moderation | undefined, "moderationNotFound" | "moderationBadDomain"][] = [
+  ["/new/mentions/approve", fieldAction("id", mentionIdOf, (id) => ({ approve: id })), "moderationNotFound"],
+  ["/new/mentions/delete", fieldAction("id", mentionIdOf, (id) => ({ delete: id })), "moderationNotFound"],
+  ["/new/mentions/block", fieldAction("domain", domainOf, (domain) => ({ block: domain })), "moderationBadDomain"],
+];
+
+for (const [route, actionOf, invalid] of MODERATIONS) {
+  compose.post(route, smallForm, async (c) => {
+    const signed = await signedForm(c);
+    if (signed instanceof Response) return signed;
+    const t = c.get("t");
+    const action = actionOf(signed.form);
+    if (!action) return messagePage(c, t.composeForbiddenTitle, t[invalid], 400);
+    const done = await moderateMention(c, action);
+    if (!done) return messagePage(c, t.notFoundTitle, t.moderationNotFound, 404);
+    return c.redirect("/new/mentions", 303);
   });
 }
