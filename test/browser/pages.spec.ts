@@ -3,7 +3,8 @@
  * hosted by Miniflare with fixture feeds (see server.ts). Checks what only a browser can: the page
  * in light and dark at 360 and 1280 px, no console errors or failed requests, every account link
  * reachable with Tab, zero axe-core violations, the status page, and writing a note at /new (sign
- * in, preview, publish). Screenshots go to screenshots/.
+ * in, preview, publish), a post with comments (Webmentions received, verified by the cron and
+ * approved at /new/mentions in the browser). Screenshots go to screenshots/.
  *
  * Run: `npm run test:browser` (part of `npm test`).
  */
@@ -13,7 +14,7 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { AxeBuilder } from "@axe-core/playwright";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { ADMIN_TOKEN, startWorker, type RunningWorker } from "./server.ts";
+import { ADMIN_TOKEN, CONVERSATION_POST, MENTION_SOURCES, startWorker, type RunningWorker } from "./server.ts";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
 const SCREENSHOTS = join(ROOT, "screenshots");
@@ -277,6 +278,87 @@ describe("writing on the home at /new", () => {
       await context.close();
     }
   });
+});
+
+describe("a post with comments", () => {
+  const path = new URL(CONVERSATION_POST.url).pathname;
+
+  it("receives a reply and a like, verified by the cron, approved at /new/mentions (zero axe violations there)", async () => {
+    const created = await fetch(`${worker.url}/micropub`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ type: ["h-entry"], properties: { name: [CONVERSATION_POST.name], content: ["Un article auquel on répond."] } }),
+    });
+    assert.equal(created.status, 201, await created.text());
+    assert.equal(created.headers.get("Location"), CONVERSATION_POST.url);
+    for (const source of Object.keys(MENTION_SOURCES)) {
+      const sent = await fetch(`${worker.url}/webmention`, {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ source, target: CONVERSATION_POST.url }).toString(),
+      });
+      assert.equal(sent.status, 202, await sent.text());
+    }
+    await worker.scheduled();
+    const listed = (await (await fetch(`${worker.url}/admin/mentions`, { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as { mentions: { status: string; source: string }[] };
+    assert.deepEqual(listed.mentions.map((one) => one.status), ["held", "held"]);
+
+    const { page, context, problems } = await visit("/new", { colorScheme: "light", width: 360 });
+    try {
+      // Signed in, the compose page links to the moderation page.
+      await page.locator("#secret").fill(ADMIN_TOKEN);
+      await Promise.all([page.waitForURL(`${worker.url}/new`), page.getByRole("button", { name: "Se connecter" }).click()]);
+      await Promise.all([page.waitForURL(`${worker.url}/new/mentions`), page.getByRole("link", { name: "Modérer les mentions reçues par vos billets" }).click()]);
+      assert.equal(await page.locator("h1").innerText(), "Mentions reçues");
+      assert.equal(await page.locator(".moderated-held").count(), 2);
+      assert.equal(await page.locator(".moderated-published").count(), 0);
+      assert.deepEqual(await axeViolations(page), []);
+      await checkControls(page);
+      const overflow = await page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth");
+      assert.equal(overflow, 0);
+      await page.screenshot({ path: join(SCREENSHOTS, "mentions-light-360.png"), fullPage: true });
+      for (const name of ["Alex Martin", "Sam Lee"]) {
+        await Promise.all([page.waitForURL(`${worker.url}/new/mentions`), page.getByRole("button", { name: `Approuver — la mention de ${name}` }).click()]);
+        await page.waitForLoadState("load");
+      }
+      assert.equal(await page.locator(".moderated-held").count(), 0);
+      assert.equal(await page.locator(".moderated-published").count(), 2);
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await page.emulateMedia({ colorScheme: "dark" });
+      assert.deepEqual(await axeViolations(page), []);
+      await page.screenshot({ path: join(SCREENSHOTS, "mentions-dark-1280.png"), fullPage: true });
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  for (const colorScheme of ["light", "dark"] as const) {
+    for (const width of [360, 1280]) {
+      it(`shows the reply as a comment with its author's card and the like as a face, ${colorScheme}, ${width} px, zero axe violations`, async () => {
+        const { page, context, problems } = await visit(path, { colorScheme, width });
+        try {
+          await page.screenshot({ path: join(SCREENSHOTS, `post-comments-${colorScheme}-${width}.png`), fullPage: true });
+          assert.deepEqual(problems, []);
+          assert.equal(await page.locator("h1").innerText(), CONVERSATION_POST.name);
+          const comment = page.locator(".h-entry .p-comment.h-cite");
+          assert.equal(await comment.count(), 1);
+          assert.equal(await comment.locator(".p-author.h-card img").getAttribute("alt"), "Alex Martin");
+          // The photo loaded (the browser's placeholder for off-origin images).
+          assert.equal(await page.evaluate("(() => { const img = document.querySelector('.p-comment .p-author img'); return img.complete && img.naturalWidth > 0; })()"), true);
+          assert.match(await comment.locator(".e-content").innerText(), /bravo/);
+          const like = page.locator(".h-entry .p-like.h-cite");
+          assert.equal(await like.count(), 1);
+          assert.equal(await like.locator("img").getAttribute("alt"), "Sam Lee");
+          const overflow = await page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth");
+          assert.equal(overflow, 0);
+          assert.deepEqual(await axeViolations(page), []);
+        } finally {
+          await context.close();
+        }
+      });
+    }
+  }
 });
 
 describe("the Worker under test", () => {

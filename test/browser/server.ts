@@ -2,7 +2,10 @@
  * Starts the Worker for the browser tests: wrangler bundles test/browser/worker.ts exactly as it
  * bundles the deployed Worker, then Miniflare hosts it on 127.0.0.1 with an empty in-memory KV,
  * the fixture feeds as a binding, and an outbound service that refuses every request (the Worker
- * cannot reach the internet). One admin refresh seeds KV, so no refresh is due while tests run.
+ * cannot reach the internet). The same binding answers the conversations' fetches: two source
+ * pages (a reply with its author's card, a like) of test/fixtures/webmention/sources that link to
+ * the article `CONVERSATION_POST`, which a test creates before sending their Webmentions and
+ * running the cron (`scheduled()`). One admin refresh seeds KV, so no refresh is due while tests run.
  */
 import { execFileSync } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
@@ -12,6 +15,14 @@ import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 const ROOT = new URL("../..", import.meta.url).pathname;
 const OUT = join(ROOT, ".wrangler", "browser-bundle");
 export const ADMIN_TOKEN = "browser-test-token";
+
+/** The article the fixture mentions point at (an article's path is /articles/<slug of its name>). */
+export const CONVERSATION_POST = { name: "Une conversation", url: "https://camille.example/articles/une-conversation" };
+/** Source URL → its page under test/fixtures/webmention/sources (`{{target}}` is the article). */
+export const MENTION_SOURCES: Record<string, string> = {
+  "https://alex.example/replies/1": "reply.html",
+  "https://sam.example/likes/7": "like.html",
+};
 
 const TYPES: Record<string, string> = { rss: "application/rss+xml", atom: "application/atom+xml", json: "application/feed+json" };
 const FEEDS: Record<string, string> = {
@@ -29,6 +40,10 @@ function fixtures(): Record<string, { body: string; type: string; status?: numbe
   };
   for (const [url, file] of Object.entries(FEEDS)) {
     table[url] = { body: readFileSync(join(ROOT, "test/fixtures/feeds", file), "utf8"), type: TYPES[file.split(".").pop()!]! };
+  }
+  for (const [url, file] of Object.entries(MENTION_SOURCES)) {
+    const page = readFileSync(join(ROOT, "test/fixtures/webmention/sources", file), "utf8");
+    table[url] = { body: page.replaceAll("{{target}}", CONVERSATION_POST.url), type: "text/html; charset=utf-8" };
   }
   return table;
 }
@@ -49,6 +64,8 @@ export interface RunningWorker {
   url: string;
   /** Feed and other URLs the Worker tried to reach (and was refused). */
   outbound: string[];
+  /** Runs the Worker's cron handler once (the conversations' verification, then the refresh). */
+  scheduled(): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -77,5 +94,9 @@ export async function startWorker(port = Number(process.env.M2_BROWSER_PORT ?? 8
   const url = (await mf.ready).toString().replace(/\/$/, "");
   const seeded = await fetch(`${url}/admin/refresh`, { method: "POST", headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } });
   if (!seeded.ok) throw new Error(`seeding refresh failed: ${seeded.status} ${await seeded.text()}`);
-  return { url, outbound, dispose: () => mf.dispose() };
+  const scheduled = async () => {
+    const result = await (await mf.getWorker()).scheduled({ scheduledTime: new Date(), cron: "*/30 * * * *" });
+    if (result.outcome !== "ok") throw new Error(`the cron handler ended with ${result.outcome}`);
+  };
+  return { url, outbound, scheduled, dispose: () => mf.dispose() };
 }
