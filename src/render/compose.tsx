@@ -404,7 +404,60 @@ function ModerationList({ t, csrf, id, title, empty, mentions }: { t: Messages; 
   );
 }
 
-export function MentionsPage({ t, stylesheet, favicon, csrf, mentions, queued }: Frame & { csrf: string; mentions: ModeratedMention[]; queued: number }) {
+/** One Webmention the home sent (or will send) for a post: where, and what came of it. */
+export interface SentMention {
+  post: string;
+  target: string;
+  /** pending (will be retried), sent, none (the target names no endpoint), failed. */
+  state: string;
+  endpoint: string | null;
+  result: string | null;
+  attempts: number;
+  nextAt: number;
+}
+
+/** What the owner's posts sent: each target, its endpoint and the answer, or when it is tried again. */
+function SentList({ t, sent }: { t: Messages; sent: readonly SentMention[] }) {
+  const words: Record<string, string> = { pending: t.sentPending, sent: t.sentSent, none: t.sentNone, failed: t.sentFailed };
+  return (
+    <section aria-labelledby="sent">
+      <h2 id="sent">{t.sentTitle}</h2>
+      {sent.length === 0 ? (
+        <p>{t.sentEmpty}</p>
+      ) : (
+        <table class="sent">
+          <thead>
+            <tr>
+              <th scope="col">{t.sentPost}</th>
+              <th scope="col">{t.sentTarget}</th>
+              <th scope="col">{t.sentState}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {sent.map((job) => (
+              <tr>
+                <td>
+                  <a href={job.post}>{job.post}</a>
+                </td>
+                <td>
+                  <a href={job.target}>{job.target}</a>
+                </td>
+                <td>
+                  {words[job.state] ?? job.state}
+                  {job.endpoint ? ` — ${job.endpoint}` : ""}
+                  {job.result ? ` (${job.result})` : ""}
+                  {job.state === "pending" && job.attempts > 0 ? ` — ${fill(t.sentRetry, { when: new Date(job.nextAt).toISOString().slice(0, 16).replace("T", " ") })}` : ""}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+export function MentionsPage({ t, stylesheet, favicon, csrf, mentions, queued, sent = [] }: Frame & { csrf: string; mentions: ModeratedMention[]; queued: number; sent?: readonly SentMention[] }) {
   return (
     <Document lang={t.code} title={t.moderationTitle} stylesheet={stylesheet} favicon={favicon}>
       <main id="content" class="error-page compose">
@@ -416,6 +469,7 @@ export function MentionsPage({ t, stylesheet, favicon, csrf, mentions, queued }:
         </p>
         <ModerationList t={t} csrf={csrf} id="held" title={t.moderationHeld} empty={t.moderationNoneHeld} mentions={mentions.filter((mention) => mention.status === "held")} />
         <ModerationList t={t} csrf={csrf} id="published" title={t.moderationPublished} empty={t.moderationNonePublished} mentions={mentions.filter((mention) => mention.status === "published")} />
+        <SentList t={t} sent={sent} />
         <form method="post" action="/new/session/end" class="sign-out">
           <input type="hidden" name="csrf" value={csrf} />
           <button type="submit">{t.composeSignOut}</button>

@@ -308,8 +308,18 @@ compose.get("/new/mentions", async (c) => {
   const session = await sessionFor(c);
   if (!session) return signInPage(c, 401, c.get("t").composeSignedOut);
   const site = c.get("site");
-  const { mentions, queued } = await listedMentions(c);
-  const page = <MentionsPage t={c.get("t")} stylesheet={site.stylesheet.path} favicon={site.favicon.path} csrf={session.csrf} mentions={mentions.map((mention) => moderated(mention, homeOf(c)))} queued={queued} />;
+  const { mentions, queued, outbox } = await listedMentions(c);
+  const page = (
+    <MentionsPage
+      t={c.get("t")}
+      stylesheet={site.stylesheet.path}
+      favicon={site.favicon.path}
+      csrf={session.csrf}
+      mentions={mentions.map((mention) => moderated(mention, homeOf(c)))}
+      queued={queued}
+      sent={outbox.map((job) => ({ post: pathOf(job.source, homeOf(c)) ?? job.source, target: job.target, state: job.state, endpoint: job.endpoint, result: job.result, attempts: job.attempts, nextAt: job.nextAt }))}
+    />
+  );
   return c.html(await page.toString());
 });
 

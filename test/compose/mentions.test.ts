@@ -192,4 +192,19 @@ describe("the moderation page at /new/mentions", () => {
     expect(await stored(home)).not.toEqual(before);
     expect((await entryAt(worker, permalink)).properties.comment).toHaveLength(1);
   });
+
+  it("lists what the owner's posts sent: each target, its endpoint and the answer, or that it takes none", async () => {
+    const { worker, net } = conversationHome();
+    const signed = await signIn(worker);
+    net.set("https://alex.example/post", new Response("<p>hi</p>", { headers: { "Content-Type": "text/html", Link: '<https://alex.example/webmention>; rel="webmention"' } }));
+    net.set("https://alex.example/webmention", new Response(null, { status: 202 }));
+    net.set("https://quiet.example/page", new Response("<p>no endpoint here</p>", { headers: { "Content-Type": "text/html" } }));
+    const post = await publish(worker, { "in-reply-to": ["https://alex.example/post"], content: [{ html: '<p>Et <a href="https://quiet.example/page">celle-ci</a>.</p>' }] });
+    const page = await (await get(worker, "/new/mentions", signed)).text();
+    const sent = page.slice(page.indexOf('<h2 id="sent">'));
+    expect(sent).toContain(`href="${new URL(post).pathname}"`);
+    const row = (target: string) => sent.split("<tr>").find((part) => part.includes(`href="${target}"`)) ?? "";
+    expect(row("https://alex.example/post")).toContain("envoyé — https://alex.example/webmention (HTTP 202)");
+    expect(row("https://quiet.example/page")).toContain("cette page ne reçoit pas de Webmentions");
+  });
 });
