@@ -118,6 +118,19 @@ describe("received Webmentions, verified by the cron", () => {
     expect((await entryAt(worker, post)).properties.comment).toBeUndefined();
   });
 
+  it("removes a stored mention once its source, sent again, no longer links to the post", async () => {
+    const { worker, net } = conversationHome({ webmentions: { moderation: "publish" } });
+    const post = await publish(worker, { content: ["Lien retiré"] });
+    net.set(REPLY, () => sourcePage(SOURCES.reply, post));
+    await mention(worker, REPLY, post);
+    await runCron(worker);
+    expect((await entryAt(worker, post)).properties.comment).toHaveLength(1);
+    net.set(REPLY, () => sourcePage(SOURCES.noLink, post));
+    await mention(worker, REPLY, post);
+    await runCron(worker);
+    expect((await entryAt(worker, post)).properties.comment).toBeUndefined();
+  });
+
   it("drops mentions from a blocked domain: profile.json's blocklist, and the owner's block", async () => {
     const { worker, net, home } = conversationHome({ webmentions: { moderation: "publish", blocklist: ["alex.example"] } });
     const post = await publish(worker, { content: ["Bloqué"] });
