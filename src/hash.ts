@@ -36,3 +36,10 @@ export class StableHasher {
 export function stableHash(text: string): string {
   return new StableHasher().update(text).digest();
 }
+
+/** Bytes (a digest) as lowercase hex. */
+export function hexOf(bytes: Uint8Array): string {
+  let hex = "";
+  for (const byte of bytes) hex += byte.toString(16).padStart(2, "0");
+  return hex;
+}

@@ -3,6 +3,8 @@
  * tokens (base64url) and SHA-256 as hex or base64url. Nothing here logs or keeps what it is given.
  */
 
+import { hexOf } from "../hash.ts";
+
 const encoder = new TextEncoder();
 
 /** Constant-time comparison of two strings (their SHA-256, so lengths leak nothing either). */
@@ -30,7 +32,5 @@ export async function sha256(text: string): Promise<Uint8Array> {
 
 /** SHA-256 of a string as lowercase hex: how tokens and codes are kept (a copy of the table grants nothing). */
 export async function sha256Hex(text: string): Promise<string> {
-  let hex = "";
-  for (const byte of await sha256(text)) hex += byte.toString(16).padStart(2, "0");
-  return hex;
+  return hexOf(await sha256(text));
 }

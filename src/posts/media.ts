@@ -5,6 +5,8 @@
  * or in an R2 bucket when the `MEDIA` binding is configured. Every loop walks the file's own
  * structure once, bounded by its length: no regular expression reads uploaded bytes.
  */
+import { hexOf } from "../hash.ts";
+
 
 /** The largest upload: a phone photo at full size fits. KV values may be 25 MiB. */
 export const MAX_MEDIA_BYTES = 10 * 1024 * 1024;
@@ -167,10 +169,7 @@ export async function storeMedia(store: MediaStore, bytes: Uint8Array): Promise<
     if (error instanceof BrokenImage) return { refused: `the image is damaged: ${error.message}` };
     throw error;
   }
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", clean));
-  let hex = "";
-  for (const byte of digest) hex += byte.toString(16).padStart(2, "0");
-  const name = `${hex}.${EXTENSIONS[type]}`;
+  const name = `${hexOf(new Uint8Array(await crypto.subtle.digest("SHA-256", clean)))}.${EXTENSIONS[type]}`;
   await store.put(name, clean, type);
   return { name, type };
 }

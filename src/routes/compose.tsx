@@ -29,7 +29,7 @@ import { DRAFT_BOUNDS, draftOf, draftOfPost, filesOf, isEditable, newAltsOf, ope
 import type { AppContext, AppEnv } from "./context.ts";
 import { policyWithFormAction } from "./csp.ts";
 import { domainOf, listedMentions, mentionIdOf, moderateMention, type Moderation } from "./mentions-admin.ts";
-import { MAX_MICROPUB_BODY_BYTES, MAX_UPLOADS_PER_POST } from "./micropub.ts";
+import { MAX_MULTIPART_BYTES, MAX_UPLOADS_PER_POST } from "./micropub.ts";
 import { viewOf } from "./posts.tsx";
 import { createPost, deletePost, storePhoto, undeletePost, updatePost } from "./writes.ts";
 
@@ -38,7 +38,7 @@ export const MAX_LISTED_POSTS = 100;
 /** A title in the list: the post's name, or its text's first words. */
 const LISTED_TITLE_CHARS = 80;
 /** The longest compose form: its text fields and every photo it may carry. */
-export const MAX_COMPOSE_BODY_BYTES = MAX_MICROPUB_BODY_BYTES + MAX_UPLOADS_PER_POST * MAX_MEDIA_BYTES;
+export const MAX_COMPOSE_BODY_BYTES = MAX_MULTIPART_BYTES;
 /** A mention's excerpt on the moderation page. */
 const EXCERPT_CHARS = 280;
 /** A revision number as the form carries it. */

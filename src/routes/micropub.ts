@@ -6,7 +6,8 @@
  * comes in the Authorization header or the form body (never both, never stored); each action
  * needs its scope. Errors are JSON `{ error, error_description }`.
  */
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { grantOf, homeStore } from "../auth/grants.ts";
 import { checkOperations, InvalidRequest, propertiesFromForm, propertiesFromJson } from "../posts/mf2.ts";
@@ -18,8 +19,12 @@ import { createPost, deletePost, storePhoto, undeletePost, updatePost } from "./
 
 /** The largest request body read (JSON or form-encoded; uploads go to the media endpoint). */
 export const MAX_MICROPUB_BODY_BYTES = 1_048_576;
-/** A multipart create may carry this many photos of at most `MAX_MEDIA_BYTES` each. */
+/** A multipart create may carry this many photos of at most `MAX_MEDIA_BYTES` each… */
 export const MAX_UPLOADS_PER_POST = 10;
+/** …in a body of at most 25 MiB all told (it is read whole, and an isolate has 128 MB). */
+export const MAX_MULTIPART_BYTES = 25 * 1024 * 1024;
+/** A media endpoint upload: one file and its part's headers. */
+const MAX_UPLOAD_BODY_BYTES = MAX_MEDIA_BYTES + 64 * 1024;
 /** The kinds `q=config` lists (Post Type Discovery's names). */
 const POST_TYPES: { type: PostKind; name: string }[] = [
   { type: "note", name: "Note" },
@@ -46,14 +51,20 @@ function failure(c: AppContext, error: MicropubError, description: string, scope
 /** A request body as Micropub reads it: JSON, or fields (form-encoded or multipart). */
 type Body = { kind: "json"; value: Record<string, unknown> } | { kind: "form"; fields: [string, string][]; files: [string, File][] };
 
+const typeOf = (c: AppContext) => (c.req.header("Content-Type") ?? "").split(";")[0]!.trim().toLowerCase();
+
+/** Hono's body limit, which counts the bytes as they stream (a body without Content-Length too). */
+const limited = (maxSize: number) => bodyLimit({ maxSize, onError: (c) => c.json({ error: "invalid_request", error_description: `the body is over ${maxSize} bytes` }, 413) });
+const smallBody = limited(MAX_MICROPUB_BODY_BYTES);
+const multipartBody = limited(MAX_MULTIPART_BYTES);
+
+/** A post with its photos may be larger than any other body. */
+const boundedBody: MiddlewareHandler<AppEnv> = (c, next) => (typeOf(c) === "multipart/form-data" ? multipartBody : smallBody)(c, next);
+
 async function readBody(c: AppContext): Promise<Body> {
-  const type = (c.req.header("Content-Type") ?? "").split(";")[0]!.trim().toLowerCase();
-  const length = Number(c.req.header("Content-Length") ?? 0);
-  const most = type === "multipart/form-data" ? MAX_MICROPUB_BODY_BYTES + MAX_UPLOADS_PER_POST * MAX_MEDIA_BYTES : MAX_MICROPUB_BODY_BYTES;
-  if (length > most) throw new InvalidRequest(`the body is over ${most} bytes`);
+  const type = typeOf(c);
   if (type === "application/json") {
     const text = await c.req.text();
-    if (text.length > MAX_MICROPUB_BODY_BYTES) throw new InvalidRequest(`the body is over ${MAX_MICROPUB_BODY_BYTES} bytes`);
     let value: unknown;
     try {
       value = JSON.parse(text);
@@ -65,7 +76,6 @@ async function readBody(c: AppContext): Promise<Body> {
   }
   if (type === "application/x-www-form-urlencoded") {
     const text = await c.req.text();
-    if (text.length > MAX_MICROPUB_BODY_BYTES) throw new InvalidRequest(`the body is over ${MAX_MICROPUB_BODY_BYTES} bytes`);
     return { kind: "form", fields: [...new URLSearchParams(text)], files: [] };
   }
   if (type === "multipart/form-data") {
@@ -155,7 +165,7 @@ function withPublished(properties: Mf2Properties, published: string): Mf2Propert
 /** The scope an action needs; `post` is the scope older clients ask for to create. */
 const SCOPES: Record<string, string[]> = { create: ["create", "post"], update: ["update"], delete: ["delete"], undelete: ["undelete", "delete"] };
 
-micropub.post("/micropub", async (c) => {
+micropub.post("/micropub", boundedBody, async (c) => {
   let body: Body;
   try {
     body = await readBody(c);
@@ -211,9 +221,7 @@ function firstString(properties: unknown, name: string): string | undefined {
 }
 
 /** The media endpoint (Micropub 3.6): one `file` per request, 201 with its URL in Location. */
-micropub.post("/micropub/media", async (c) => {
-  const length = Number(c.req.header("Content-Length") ?? 0);
-  if (length > MAX_MEDIA_BYTES + 64 * 1024) return failure(c, "invalid_request", `the file is over ${MAX_MEDIA_BYTES} bytes`);
+micropub.post("/micropub/media", limited(MAX_UPLOAD_BODY_BYTES), async (c) => {
   const authorization = c.req.header("Authorization");
   if (!authorization?.startsWith("Bearer ")) return failure(c, "unauthorized", "send Authorization: Bearer <token>");
   const grant = await grantOf(c.env, c.get("site").profile, authorization.slice("Bearer ".length).trim());

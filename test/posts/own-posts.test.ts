@@ -7,6 +7,7 @@ import { runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { homeStore } from "../../src/auth/grants.ts";
 import { MAX_POST_JSON_BYTES } from "../../src/posts/mf2.ts";
+import { MAX_MICROPUB_BODY_BYTES } from "../../src/routes/micropub.ts";
 import { HOME, env, profileWith, request, workerFor, type Worker } from "../helpers.ts";
 
 const ADMIN = { Authorization: "Bearer test-admin-token" };
@@ -125,6 +126,23 @@ describe("own posts on the home", () => {
       body: JSON.stringify({ type: ["h-entry"], properties: { content: ["x".repeat(MAX_POST_JSON_BYTES)] } }),
     });
     expect(response.status).toBe(400);
+    expect(await homeStore(env, HOME).list()).toEqual([]);
+  });
+
+  it(`refuses a body over ${MAX_MICROPUB_BODY_BYTES} bytes as it streams in, even without a Content-Length, and stores nothing`, async () => {
+    const worker = home();
+    const chunk = new TextEncoder().encode("x".repeat(64 * 1024));
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent === 0) controller.enqueue(new TextEncoder().encode('{"type":["h-entry"],"properties":{"content":["'));
+        controller.enqueue(chunk);
+        sent += chunk.byteLength;
+        if (sent > 2 * MAX_MICROPUB_BODY_BYTES) controller.close();
+      },
+    });
+    const response = await request(worker, "/micropub", { method: "POST", headers: { ...ADMIN, "Content-Type": "application/json" }, body, duplex: "half" } as RequestInit);
+    expect(response.status).toBe(413);
     expect(await homeStore(env, HOME).list()).toEqual([]);
   });
 

@@ -4,6 +4,7 @@
  * the source's next record (read). Never throws: every failure is in the record it gives back.
  */
 import type { Profile } from "../../config/index.ts";
+import { hexOf } from "../../hash.ts";
 import type { Source } from "../../model.ts";
 import { boundRecord, type SourceRecord } from "../../store/index.ts";
 import type { SubrequestBudget, WorkBudget } from "../budget.ts";
@@ -57,10 +58,7 @@ function mustWait(run: RunContext): boolean {
 /** A digest of a body and of how m2 reads it: the same body read the same way gives the same items. */
 async function digestOf(body: Uint8Array, limit: number): Promise<string> {
   // SHA-1 as a fingerprint, not for security: the runtime's native digest costs the isolate no CPU to speak of.
-  const hash = new Uint8Array(await crypto.subtle.digest("SHA-1", body));
-  let hex = "";
-  for (const byte of hash) hex += byte.toString(16).padStart(2, "0");
-  return `${hex}.${await readingVersion()}.${limit}`;
+  return `${hexOf(new Uint8Array(await crypto.subtle.digest("SHA-1", body)))}.${await readingVersion()}.${limit}`;
 }
 
 /** Reads the account page for its feed; the answer is remembered in the source's record. */
