@@ -6,7 +6,7 @@
  * its query string kept.
  */
 import { decodeFeed } from "../ingest/decode.ts";
-import { HTML_ACCEPT, politeFetch, userAgentFor, type FetchFailure } from "../ingest/fetch.ts";
+import { HTML_ACCEPT, politeFetch, userAgentFor, type FetchFailure, type FetchOutcome } from "../ingest/fetch.ts";
 import { endpointInHtml, resolveHttp } from "./html-links.ts";
 import { parseLinkHeader } from "./link-header.ts";
 import { MAX_PAGE_BYTES, MAX_REDIRECTS } from "./limits.ts";
@@ -16,6 +16,18 @@ export interface FetchSettings {
   timeoutMs: number;
   maxBytes: number;
   fetcher: typeof fetch;
+}
+
+/** A page the conversations read (a target to discover, a source to verify): HTML, within `MAX_PAGE_BYTES`. */
+export function fetchPage(url: string, settings: FetchSettings): Promise<FetchOutcome> {
+  return politeFetch(url, {
+    userAgent: userAgentFor(settings.home),
+    accept: HTML_ACCEPT,
+    timeoutMs: settings.timeoutMs,
+    maxBytes: Math.min(settings.maxBytes, MAX_PAGE_BYTES),
+    maxRedirects: MAX_REDIRECTS,
+    fetcher: settings.fetcher,
+  });
 }
 
 export type Discovery =
@@ -36,14 +48,7 @@ const isHtml = (type: string | null) => {
  * await discoverEndpoint("https://webmention.rocks/test/1", settings) // → { kind: "found", endpoint: "https://webmention.rocks/test/1/webmention", … }
  */
 export async function discoverEndpoint(target: string, settings: FetchSettings): Promise<Discovery> {
-  const outcome = await politeFetch(target, {
-    userAgent: userAgentFor(settings.home),
-    accept: HTML_ACCEPT,
-    timeoutMs: settings.timeoutMs,
-    maxBytes: Math.min(settings.maxBytes, MAX_PAGE_BYTES),
-    maxRedirects: MAX_REDIRECTS,
-    fetcher: settings.fetcher,
-  });
+  const outcome = await fetchPage(target, settings);
   if (outcome.kind === "budget-spent") return outcome;
   if (outcome.kind === "failed") return { kind: "failed", failure: outcome.failure, subrequests: outcome.subrequests };
   if (outcome.kind === "not-modified") return { kind: "none", subrequests: outcome.subrequests };

@@ -6,9 +6,7 @@
  * failure that may pass (network, 5xx, 429) is tried again at the next run.
  */
 import { decodeFeed } from "../ingest/decode.ts";
-import { HTML_ACCEPT, politeFetch, userAgentFor } from "../ingest/fetch.ts";
-import type { FetchSettings } from "./discover.ts";
-import { MAX_PAGE_BYTES, MAX_REDIRECTS } from "./limits.ts";
+import { fetchPage, type FetchSettings } from "./discover.ts";
 import type { QueuedMention, Verification } from "./mention-store.ts";
 import { linksTo, readMention } from "./source-page.ts";
 
@@ -16,14 +14,7 @@ const HTML_TYPES = new Set(["text/html", "application/xhtml+xml"]);
 
 /** What one queued mention's source says; null when the budget ran out before its answer. */
 export async function verifyOne(job: QueuedMention, settings: FetchSettings): Promise<Verification | null> {
-  const outcome = await politeFetch(job.source, {
-    userAgent: userAgentFor(settings.home),
-    accept: HTML_ACCEPT,
-    timeoutMs: settings.timeoutMs,
-    maxBytes: Math.min(settings.maxBytes, MAX_PAGE_BYTES),
-    maxRedirects: MAX_REDIRECTS,
-    fetcher: settings.fetcher,
-  });
+  const outcome = await fetchPage(job.source, settings);
   if (outcome.kind === "budget-spent") return null;
   if (outcome.kind === "not-modified") return { id: job.id, outcome: "dropped" };
   if (outcome.kind === "failed") {

@@ -10,6 +10,7 @@
 import { exactDate } from "../i18n/dates.ts";
 import { fill, type Messages } from "../i18n/languages.ts";
 import type { Profile } from "../config/index.ts";
+import { SecretFields } from "./consent.tsx";
 import { Document } from "./page.tsx";
 import { PostArticle, type PostView } from "./post-page.tsx";
 
@@ -74,16 +75,7 @@ export function SignInPage({ t, stylesheet, favicon, home, csrf, problem }: Fram
         ) : null}
         <form method="post" action="/new/session">
           <input type="hidden" name="csrf" value={csrf} />
-          <p>
-            <label for="username">{t.consentUsername}</label>
-            <br />
-            <input id="username" type="text" name="username" autocomplete="username" value={home} readonly />
-          </p>
-          <p>
-            <label for="secret">{t.consentSecret}</label>
-            <br />
-            <input id="secret" type="password" name="secret" autocomplete="current-password" required />
-          </p>
+          <SecretFields home={home} t={t} />
           <p>
             <button type="submit">{t.composeSignIn}</button>
           </p>
@@ -287,10 +279,7 @@ export function ComposePage({ t, stylesheet, favicon, profile, csrf, draft, boun
             <a href="/new/mentions">{t.composeMentionsLink}</a>
           </p>
         )}
-        <form method="post" action="/new/session/end" class="sign-out">
-          <input type="hidden" name="csrf" value={csrf} />
-          <button type="submit">{t.composeSignOut}</button>
-        </form>
+        <SignOut t={t} csrf={csrf} />
       </main>
     </Document>
   );
@@ -470,11 +459,18 @@ export function MentionsPage({ t, stylesheet, favicon, csrf, mentions, queued, s
         <ModerationList t={t} csrf={csrf} id="held" title={t.moderationHeld} empty={t.moderationNoneHeld} mentions={mentions.filter((mention) => mention.status === "held")} />
         <ModerationList t={t} csrf={csrf} id="published" title={t.moderationPublished} empty={t.moderationNonePublished} mentions={mentions.filter((mention) => mention.status === "published")} />
         <SentList t={t} sent={sent} />
-        <form method="post" action="/new/session/end" class="sign-out">
-          <input type="hidden" name="csrf" value={csrf} />
-          <button type="submit">{t.composeSignOut}</button>
-        </form>
+        <SignOut t={t} csrf={csrf} />
       </main>
     </Document>
+  );
+}
+
+/** The sign-out button every signed-in page ends with. */
+function SignOut({ t, csrf }: { t: Messages; csrf: string }) {
+  return (
+    <form method="post" action="/new/session/end" class="sign-out">
+      <input type="hidden" name="csrf" value={csrf} />
+      <button type="submit">{t.composeSignOut}</button>
+    </form>
   );
 }

@@ -46,6 +46,27 @@ const SCOPE_WORDS = {
 /** A scope m2 knows, in words. */
 export const scopeInWords = (t: Messages, scope: keyof typeof SCOPE_WORDS): string => t[SCOPE_WORDS[scope]];
 
+/**
+ * The owner's sign-in fields, on the consent page and at /new: the home URL as a read-only user
+ * name and the secret in a password field, so that a password manager fills both.
+ */
+export function SecretFields({ home, t }: { home: string; t: Messages }) {
+  return (
+    <>
+      <p>
+        <label for="username">{t.consentUsername}</label>
+        <br />
+        <input id="username" type="text" name="username" autocomplete="username" value={home} readonly />
+      </p>
+      <p>
+        <label for="secret">{t.consentSecret}</label>
+        <br />
+        <input id="secret" type="password" name="secret" autocomplete="current-password" required />
+      </p>
+    </>
+  );
+}
+
 export function ConsentPage({ t, lang, stylesheet, favicon, home, client, scopes, unknownScopes, fields, wrongSecret }: ConsentData) {
   const who = client.name ?? client.url;
   return (
@@ -81,16 +102,7 @@ export function ConsentPage({ t, lang, stylesheet, favicon, home, client, scopes
           {Object.entries(fields).map(([name, value]) => (
             <input type="hidden" name={name} value={value} />
           ))}
-          <p>
-            <label for="username">{t.consentUsername}</label>
-            <br />
-            <input id="username" type="text" name="username" autocomplete="username" value={home} readonly />
-          </p>
-          <p>
-            <label for="secret">{t.consentSecret}</label>
-            <br />
-            <input id="secret" type="password" name="secret" autocomplete="current-password" required />
-          </p>
+          <SecretFields home={home} t={t} />
           <p>
             <button type="submit" name="decision" value="approve">
               {t.consentApprove}

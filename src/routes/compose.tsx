@@ -317,7 +317,7 @@ compose.get("/new/mentions", async (c) => {
       csrf={session.csrf}
       mentions={mentions.map((mention) => moderated(mention, homeOf(c)))}
       queued={queued}
-      sent={outbox.map((job) => ({ post: pathOf(job.source, homeOf(c)) ?? job.source, target: job.target, state: job.state, endpoint: job.endpoint, result: job.result, attempts: job.attempts, nextAt: job.nextAt }))}
+      sent={outbox.map((job) => ({ ...job, post: pathOf(job.source, homeOf(c)) ?? job.source }))}
     />
   );
   return c.html(await page.toString());
