@@ -9,14 +9,14 @@ import type { PostsSnapshot } from "./types.ts";
 export const POSTS_KEY = "posts";
 
 /** Before the first post: nothing to merge. */
-export const NO_POSTS: PostsSnapshot = { version: "0", sequence: 0, items: [], deleted: [] };
+export const NO_POSTS: PostsSnapshot = { version: "0", sequence: 0, items: [] };
 
 /** The stored snapshot's text read as one; null before the first post (or when it cannot be read as one). */
 export function parsePostsSnapshot(text: string | null): PostsSnapshot | null {
   if (text === null) return null;
   try {
     const value = JSON.parse(text) as PostsSnapshot;
-    return Array.isArray(value.items) && Array.isArray(value.deleted) && typeof value.sequence === "number" ? value : null;
+    return Array.isArray(value.items) && typeof value.sequence === "number" ? value : null;
   } catch {
     return null;
   }

@@ -21,8 +21,6 @@ import { POST_FOLDERS, type Mf2Properties, type PostKind, type PostsSnapshot, ty
 
 /** Posts in the snapshot visitors read: the page, the feeds and their permalinks; older ones are read from the store. */
 export const SNAPSHOT_POSTS = 200;
-/** Deleted paths in the snapshot (410 without asking the store); older deletions are found in the store. */
-export const SNAPSHOT_TOMBSTONES = 1_000;
 /** Posts one home may hold. */
 export const MAX_POSTS = 100_000;
 /** KV takes one write per second per key. */
@@ -367,16 +365,10 @@ export class HomeStore extends DurableObject<Env> {
 
   /** What visitors read, as of now (also written to KV by the alarm). */
   snapshot(): PostsSnapshot {
-    const items = this.sql
-      .exec<{ item: string }>("SELECT item FROM posts WHERE deleted IS NULL ORDER BY published DESC, uid DESC LIMIT ?", SNAPSHOT_POSTS)
-      .toArray()
-      .map((row) => JSON.parse(row.item) as Item);
-    const deleted = this.sql
-      .exec<{ path: string }>("SELECT path FROM posts WHERE deleted IS NOT NULL ORDER BY deleted DESC LIMIT ?", SNAPSHOT_TOMBSTONES)
-      .toArray()
-      .map((row) => row.path);
-    const paths = this.sql.exec<{ path: string }>("SELECT path FROM posts WHERE deleted IS NULL ORDER BY published DESC, uid DESC LIMIT ?", SNAPSHOT_POSTS).toArray().map((row) => row.path);
-    return { version: this.version(), sequence: this.sequence(), items, deleted, mentions: { version: this.meta("mentions") ?? "0", counts: mentions.countsFor(this.sql, [...paths, "/"]) } };
+    const rows = this.sql.exec<{ item: string; path: string }>("SELECT item, path FROM posts WHERE deleted IS NULL ORDER BY published DESC, uid DESC LIMIT ?", SNAPSHOT_POSTS).toArray();
+    const items = rows.map((row) => JSON.parse(row.item) as Item);
+    const paths = rows.map((row) => row.path);
+    return { version: this.version(), sequence: this.sequence(), items, mentions: { version: this.meta("mentions") ?? "0", counts: mentions.countsFor(this.sql, [...paths, "/"]) } };
   }
 
   // The conversations (conversations/mention-store.ts): each method one synchronous step.

@@ -59,8 +59,6 @@ export interface PostsSnapshot {
   sequence: number;
   /** The newest published posts as timeline items, newest first (at most `SNAPSHOT_POSTS`). */
   items: Item[];
-  /** Paths of deleted posts (at most `SNAPSHOT_TOMBSTONES`): 410 Gone without asking the store. */
-  deleted: string[];
   /**
    * The published Webmentions: their version (part of the permalink's and the page's cached
    * variants; the posts' `version` stays, so feeds are not rebuilt) and their counts per path.
