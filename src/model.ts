@@ -122,3 +122,11 @@ export interface Verification {
   checked_url: string;
   checked_at: string;
 }
+
+/**
+ * The bindings one home's code sees: the Worker's, with its KV under the home's prefix and its
+ * Durable Object pinned (community/member-env.ts). `M2_MEMBER` is set for a community member's
+ * home: its owner signs in with the secret m2 generated at sign-up, never with `ADMIN_TOKEN`
+ * (which is the community admin's, and absent from a member's bindings).
+ */
+export type HomeEnv = Env & { M2_MEMBER?: string };

@@ -7,7 +7,7 @@
  * carries one too, signed with the owner's secret and dated, so only a form this home showed
  * recently can be sent back.
  */
-import { homeStore } from "./grants.ts";
+import { homeStore } from "./home-store.ts";
 import { MAX_SECRET_CHARS } from "./limits.ts";
 import { base64url } from "./secret.ts";
 

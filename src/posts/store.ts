@@ -17,6 +17,7 @@ import { editTargets, targetsOf } from "../conversations/targets.ts";
 import { applyOperations, checkPostSize, InvalidRequest, kindOf, slugOf, type UpdateOperations } from "./mf2.ts";
 import { postItem, type PostContext } from "./render.ts";
 import { POSTS_KEY } from "./snapshot.ts";
+import { isMemberStore, kvPrefixOfStore, prefixedKV } from "../store/prefixed.ts";
 import { POST_FOLDERS, type Mf2Properties, type PostKind, type PostsSnapshot, type StoredPost } from "./types.ts";
 
 /** Posts in the snapshot visitors read: the page, the feeds and their permalinks; older ones are read from the store. */
@@ -186,11 +187,13 @@ export class HomeStore extends DurableObject<Env> {
       used INTEGER NOT NULL DEFAULT 0
     )`);
     this.sql.exec("CREATE TABLE IF NOT EXISTS sign_in_failures (id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL)");
+    // A community member's secret (its SHA-256) and forms' key; one row, set once at sign-up.
+    this.sql.exec("CREATE TABLE IF NOT EXISTS owner (id INTEGER PRIMARY KEY CHECK (id = 1), secret_hash TEXT NOT NULL, form_key TEXT NOT NULL)");
     for (const statement of mentions.MENTION_TABLES) this.sql.exec(statement);
   }
 
   /**
-   * Checks the owner's secret (ADMIN_TOKEN), at most `MAX_WRONG_SECRETS` wrong ones per window.
+   * Checks the owner's secret (`isOwnerSecret`), at most `MAX_WRONG_SECRETS` wrong ones per window.
    * The attempt is counted as wrong before the comparison and forgiven after a right one: attempts
    * in flight at once cannot pass the limit either.
    */
@@ -199,10 +202,48 @@ export class HomeStore extends DurableObject<Env> {
     const failures = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM sign_in_failures").one().n;
     if (failures >= MAX_WRONG_SECRETS) return "limited";
     const attempt = this.sql.exec<{ id: number }>("INSERT INTO sign_in_failures (at) VALUES (?) RETURNING id", nowMs).one().id;
-    const admin = this.env.ADMIN_TOKEN;
-    if (!admin || !(await sameSecret(secret, admin))) return "wrong";
+    if (!(await this.isOwnerSecret(secret))) return "wrong";
     this.sql.exec("DELETE FROM sign_in_failures WHERE id = ?", attempt);
     return "signed-in";
+  }
+
+  /**
+   * True when `candidate` is the owner's secret: a member's (its SHA-256 is kept) in a member's
+   * store, which never accepts ADMIN_TOKEN (the community admin's); ADMIN_TOKEN in the single home's.
+   */
+  async isOwnerSecret(candidate: string): Promise<boolean> {
+    const owner = this.owner();
+    if (owner) return sameSecret(await sha256Hex(candidate), owner.secret_hash);
+    const admin = this.env.ADMIN_TOKEN;
+    return !isMemberStore(this.ctx.id.name) && Boolean(admin) && (await sameSecret(candidate, admin));
+  }
+
+  /** The key of this home's form HMACs: a member's random key, or ADMIN_TOKEN. */
+  formKey(): string {
+    return this.owner()?.form_key ?? this.env.ADMIN_TOKEN;
+  }
+
+  /**
+   * Makes a member's home: a new secret, returned once (only its SHA-256 is kept), and the forms'
+   * key. Refused (null) when the home already has an owner: a sign-up cannot take a home over.
+   */
+  async claimOwner(): Promise<string | null> {
+    if (this.owner()) return null;
+    const secret = randomToken();
+    const hash = await sha256Hex(secret);
+    // Checked again after the await: of two claims at once, the second finds the first's row.
+    if (this.owner()) return null;
+    this.sql.exec("INSERT INTO owner (id, secret_hash, form_key) VALUES (1, ?, ?)", hash, randomToken());
+    return secret;
+  }
+
+  private owner(): { secret_hash: string; form_key: string } | undefined {
+    return this.sql.exec<{ secret_hash: string; form_key: string }>("SELECT secret_hash, form_key FROM owner").toArray()[0];
+  }
+
+  /** The KV namespace under this home's prefix (the member's, from the object's name). */
+  private get kv(): KVNamespace {
+    return prefixedKV(this.env.M2_KV, kvPrefixOfStore(this.ctx.id.name));
   }
 
   /** A new authorization code for an approved request, valid `CODE_TTL_MS`; only its SHA-256 is kept. */
@@ -422,7 +463,7 @@ export class HomeStore extends DurableObject<Env> {
   /** Writes the snapshot to KV; another alarm follows when posts changed while it was written. */
   override async alarm(): Promise<void> {
     const snapshot = this.snapshot();
-    await this.env.M2_KV.put(POSTS_KEY, JSON.stringify(snapshot));
+    await this.kv.put(POSTS_KEY, JSON.stringify(snapshot));
     this.setMeta("flushed", snapshot.version);
     this.setMeta("flushedAt", String(Date.now()));
     if (this.sequence() !== snapshot.sequence) await this.ctx.storage.setAlarm(Date.now() + SNAPSHOT_INTERVAL_MS);

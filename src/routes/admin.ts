@@ -1,17 +1,17 @@
 /**
  * @module POST /admin/refresh: the owner refreshes every source now and gets a per-source summary;
  * the export and import of posts, and the moderation of Webmentions (mentions-admin.ts).
- * Needs `Authorization: Bearer <ADMIN_TOKEN>`; without the secret configured, admin is disabled.
+ * Needs `Authorization: Bearer <the owner's secret>` (ADMIN_TOKEN, or a member's; auth/owner.ts);
+ * without the secret configured, admin is disabled.
  */
 import { Hono } from "hono";
 import { bearerAuth } from "hono/bearer-auth";
 import { HTTPException } from "hono/http-exception";
-import { sameSecret } from "../auth/grants.ts";
+import { ownerOf } from "../auth/owner.ts";
 import type { AppContext, AppEnv } from "./context.ts";
 import { approveMention, blockDomain, deleteMention, listMentions } from "./mentions-admin.ts";
 import { exportPosts, importPosts } from "./posts.tsx";
 
-const adminSecret = (c: { env: unknown }) => (c.env as { ADMIN_TOKEN?: string } | undefined)?.ADMIN_TOKEN;
 
 /** One answer for a missing, malformed or wrong token: nothing in it tells which, or the secret's length. */
 const refused = {
@@ -22,7 +22,7 @@ const refused = {
 export const admin = new Hono<AppEnv>();
 
 admin.use("/admin/*", async (c, next) => {
-  if (!adminSecret(c)) {
+  if (!ownerOf(c.env)) {
     throw new HTTPException(403, {
       message: "Admin routes are disabled: set the ADMIN_TOKEN secret (`npx wrangler secret put ADMIN_TOKEN`, or .dev.vars locally).",
     });
@@ -33,7 +33,7 @@ admin.use("/admin/*", async (c, next) => {
 admin.use(
   "/admin/*",
   bearerAuth({
-    verifyToken: (token, c) => sameSecret(token, adminSecret(c)!),
+    verifyToken: async (token, c) => (await ownerOf((c as AppContext).env)?.isSecret(token)) === true,
     noAuthenticationHeader: refused,
     invalidAuthenticationHeader: refused,
     invalidToken: refused,

@@ -10,6 +10,7 @@ import { discoverClient, type ClientInfo } from "../auth/client.ts";
 import { consentToken, isConsentToken } from "../auth/consent-token.ts";
 import { AUTHORIZATION_PATH, issuerOf } from "../auth/endpoints.ts";
 import { homeStore } from "../auth/grants.ts";
+import { ownerOf } from "../auth/owner.ts";
 import { MAX_SECRET_CHARS, MAX_STATE_CHARS } from "../auth/limits.ts";
 import { clientIdUrl, readAuthorizationRequest, redirectTo, redirectUrl, sameOrigin, type AuthorizationRequest, type ClientProblem, type RedirectError, type RequestParams } from "../auth/request.ts";
 import { fill } from "../i18n/languages.ts";
@@ -65,7 +66,7 @@ async function checkClient(params: RequestParams, home: string, fetcher: typeof 
 async function consentPage(c: AppContext, request: AuthorizationRequest, client: ClientInfo, now: number, status: 200 | 401 = 200): Promise<Response> {
   const site = c.get("site");
   const t = c.get("t");
-  const csrf = await consentToken(c.env.ADMIN_TOKEN, request, Math.floor(now / 1000));
+  const csrf = await consentToken(await ownerOf(c.env)!.formKey(), request, Math.floor(now / 1000));
   const page = (
     <ConsentPage
       t={t}
@@ -91,7 +92,7 @@ export function authorizationEndpoint(options: AuthOptions) {
 
   authorize.get(AUTHORIZATION_PATH, async (c) => {
     const t = c.get("t");
-    if (!c.env.ADMIN_TOKEN) return problemPage(c, t.authErrorTitle, t.authDisabled, 503);
+    if (!ownerOf(c.env)) return problemPage(c, t.authErrorTitle, t.authDisabled, 503);
     const params = paramsOf(c.req.query());
     const checked = await checkClient(params, c.get("site").profile.url, options.fetcher);
     if ("problem" in checked) return clientProblem(c, checked.problem, params.client_id ?? "", params.redirect_uri ?? "");
@@ -105,7 +106,8 @@ export function authorizationEndpoint(options: AuthOptions) {
     const form = await formOf(c);
     // A client redeeming a code for the profile URL alone (§5.3.3).
     if (form.grant_type !== undefined) return redeem(c, form, options, "profile");
-    if (!c.env.ADMIN_TOKEN) return problemPage(c, t.authErrorTitle, t.authDisabled, 503);
+    const owner = ownerOf(c.env);
+    if (!owner) return problemPage(c, t.authErrorTitle, t.authDisabled, 503);
     const params = paramsOf(form);
     const clientId = clientIdUrl(params.client_id);
     const redirectUri = redirectUrl(params.redirect_uri);
@@ -114,7 +116,7 @@ export function authorizationEndpoint(options: AuthOptions) {
     const request = readAuthorizationRequest(params, clientId, redirectUri);
     const now = nowOf(options);
     // The token proves this page was shown for exactly these parameters (the redirect URI checked against the client's list).
-    if ("error" in request || !(await isConsentToken(c.env.ADMIN_TOKEN, request, form.csrf, Math.floor(now / 1000)))) {
+    if ("error" in request || !(await isConsentToken(await owner.formKey(), request, form.csrf, Math.floor(now / 1000)))) {
       return problemPage(c, t.authErrorTitle, t.authStaleForm, 400);
     }
     if (form.decision === "deny") return redirectError(c, request.redirectUri, { error: "access_denied", description: "the owner denied the request" }, request.state);

@@ -14,6 +14,7 @@ import { bodyLimit } from "hono/body-limit";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { issuerOf } from "../auth/endpoints.ts";
 import { homeStore } from "../auth/grants.ts";
+import { ownerOf } from "../auth/owner.ts";
 import { MAX_FORM_BYTES, MAX_SECRET_CHARS } from "../auth/limits.ts";
 import { endSession, isSessionForm, isSignInFormToken, sessionOf, SESSION_COOKIE, SESSION_TTL_SECONDS, signInFormToken, startSession, type Session } from "../auth/session.ts";
 import { fill } from "../i18n/languages.ts";
@@ -72,7 +73,7 @@ async function messagePage(c: AppContext, title: string, message: string, status
 
 async function signInPage(c: AppContext, status: 200 | 401, problem?: string): Promise<Response> {
   const site = c.get("site");
-  const page = <SignInPage t={c.get("t")} stylesheet={site.stylesheet.path} favicon={site.favicon.path} home={issuerOf(site.profile)} csrf={await signInFormToken(c.env.ADMIN_TOKEN, nowSeconds())} problem={problem} />;
+  const page = <SignInPage t={c.get("t")} stylesheet={site.stylesheet.path} favicon={site.favicon.path} home={issuerOf(site.profile)} csrf={await signInFormToken(await ownerOf(c.env)!.formKey(), nowSeconds())} problem={problem} />;
   return c.html(await page.toString(), status);
 }
 
@@ -86,7 +87,7 @@ const sessionFor = (c: AppContext) => sessionOf(c.env, homeOf(c), getCookie(c, S
  * body is not read); a missing or wrong CSRF token → 403. Either way nothing is written.
  */
 async function signedForm(c: AppContext): Promise<{ session: Session; form: FormData } | Response> {
-  if (!c.env.ADMIN_TOKEN) return messagePage(c, c.get("t").authErrorTitle, c.get("t").authDisabled, 503);
+  if (!ownerOf(c.env)) return messagePage(c, c.get("t").authErrorTitle, c.get("t").authDisabled, 503);
   const session = await sessionFor(c);
   if (!session) return signInPage(c, 401, c.get("t").composeSignedOut);
   let form: FormData;
@@ -182,7 +183,7 @@ async function uploadChosen(c: AppContext, draft: Draft, files: File[]): Promise
 }
 
 compose.get("/new", async (c) => {
-  if (!c.env.ADMIN_TOKEN) return messagePage(c, c.get("t").authErrorTitle, c.get("t").authDisabled, 503);
+  if (!ownerOf(c.env)) return messagePage(c, c.get("t").authErrorTitle, c.get("t").authDisabled, 503);
   const session = await sessionFor(c);
   if (!session) return signInPage(c, 200);
   return composePage(c, session, emptyDraft(c.get("site").profile.lang));
@@ -190,9 +191,9 @@ compose.get("/new", async (c) => {
 
 compose.post("/new/session", smallForm, async (c) => {
   const t = c.get("t");
-  if (!c.env.ADMIN_TOKEN) return messagePage(c, t.authErrorTitle, t.authDisabled, 503);
+  if (!ownerOf(c.env)) return messagePage(c, t.authErrorTitle, t.authDisabled, 503);
   const form = await c.req.formData().catch(() => undefined);
-  if (!form || !(await isSignInFormToken(c.env.ADMIN_TOKEN, textOf(form, "csrf"), nowSeconds()))) return staleForm(c);
+  if (!form || !(await isSignInFormToken(await ownerOf(c.env)!.formKey(), textOf(form, "csrf"), nowSeconds()))) return staleForm(c);
   const secret = textOf(form, "secret");
   const home = homeOf(c);
   const signIn = secret.length > MAX_SECRET_CHARS ? "wrong" : await homeStore(c.env, home).signIn(secret, Date.now());
@@ -226,7 +227,7 @@ compose.post("/new", composeForm, async (c) => {
 });
 
 compose.get("/new/edit", async (c) => {
-  if (!c.env.ADMIN_TOKEN) return messagePage(c, c.get("t").authErrorTitle, c.get("t").authDisabled, 503);
+  if (!ownerOf(c.env)) return messagePage(c, c.get("t").authErrorTitle, c.get("t").authDisabled, 503);
   const session = await sessionFor(c);
   if (!session) return signInPage(c, 401, c.get("t").composeSignedOut);
   const home = homeOf(c);
@@ -304,7 +305,7 @@ function moderated(mention: StoredMention, home: string): ModeratedMention {
 }
 
 compose.get("/new/mentions", async (c) => {
-  if (!c.env.ADMIN_TOKEN) return messagePage(c, c.get("t").authErrorTitle, c.get("t").authDisabled, 503);
+  if (!ownerOf(c.env)) return messagePage(c, c.get("t").authErrorTitle, c.get("t").authDisabled, 503);
   const session = await sessionFor(c);
   if (!session) return signInPage(c, 401, c.get("t").composeSignedOut);
   const site = c.get("site");
