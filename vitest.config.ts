@@ -1,5 +1,7 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+// community.json (or its absence) as a module, as wrangler's build step makes it.
+import "./scripts/community-module.mjs";
 
 export default defineConfig({
   plugins: [

@@ -33,6 +33,7 @@ import { cronConversations } from "./conversations/work.ts";
 import { pingHub } from "./conversations/websub.ts";
 import { buildSite } from "./site.ts";
 import { SubrequestBudget } from "./ingest/budget.ts";
+import { SUBREQUEST_BUDGET } from "./ingest/refresh.ts";
 import { TimelineCache } from "./timeline-cache.ts";
 
 export interface AppOptions {
@@ -95,14 +96,10 @@ export function createWorker(profileInput: unknown, options: AppOptions = {}) {
       const body = await (<ConfigErrorPage problems={built.problems} t={t} stylesheet={STYLESHEET_PATH} />).toString();
       return c.html(body, 500);
     });
-    return {
-      app,
-      answers,
-      fetch: app.fetch,
-      async scheduled() {
-        console.error("cron skipped: profile.json is invalid");
-      },
+    const skipped = async () => {
+      console.error("cron skipped: profile.json is invalid");
     };
+    return { app, answers, site: undefined, timelines: undefined, fetch: app.fetch, runCron: skipped, scheduled: skipped };
   }
 
   const { site } = built;
@@ -164,32 +161,43 @@ export function createWorker(profileInput: unknown, options: AppOptions = {}) {
     return c.json({ error: "internal error" }, 500);
   });
 
+  /**
+   * One cron run of this home, within `subrequests` of the invocation's (all 50 for a single
+   * home; a community gives each of the run's homes its share).
+   */
+  const cronRun = (controller: ScheduledController, env: Env, subrequests = SUBREQUEST_BUDGET): Promise<void> => {
+    const work = conversationsOf(site, env, outbound);
+    return runCron({
+      kv: env.M2_KV,
+      scheduledTime: controller.scheduledTime,
+      subrequests,
+      verification: identityState,
+      refresh: (run) => refresher.run(env.M2_KV, run),
+      injected: options.refresh,
+      conversations: {
+        limit: Math.min(CRON_CONVERSATION_SUBREQUESTS, subrequests),
+        run: async (limit) => {
+          const run = await cronConversations(work, limit);
+          if (run.snapshot) refresher.prime(run.snapshot);
+          if (run.verified + run.sent > 0) console.log(`conversations: ${run.verified} mentions verified, ${run.sent} sent, ${run.subrequests} subrequests`);
+          return run.subrequests;
+        },
+      },
+      ...(work.hub ? { timelineChanged: { reserve: MAX_HUB_PINGS, run: (limit: number) => pingHub(work.hub!, work.home, new SubrequestBudget(limit, outbound).fetch, work.timeoutMs) } } : {}),
+    });
+  };
+
   return {
     app,
     /** The cache of whole answers (its size and bytes are read by tests). */
     answers,
+    /** The validated site and its timeline cache (the community's page and planet read members' through them). */
+    site,
+    timelines: refresher,
     fetch: app.fetch,
+    runCron: cronRun,
     async scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext) {
-      const work = conversationsOf(site, env, outbound);
-      ctx.waitUntil(
-        runCron({
-          kv: env.M2_KV,
-          scheduledTime: controller.scheduledTime,
-          verification: identityState,
-          refresh: (run) => refresher.run(env.M2_KV, run),
-          injected: options.refresh,
-          conversations: {
-            limit: CRON_CONVERSATION_SUBREQUESTS,
-            run: async (limit) => {
-              const run = await cronConversations(work, limit);
-              if (run.snapshot) refresher.prime(run.snapshot);
-              if (run.verified + run.sent > 0) console.log(`conversations: ${run.verified} mentions verified, ${run.sent} sent, ${run.subrequests} subrequests`);
-              return run.subrequests;
-            },
-          },
-          ...(work.hub ? { timelineChanged: { reserve: MAX_HUB_PINGS, run: (limit: number) => pingHub(work.hub!, work.home, new SubrequestBudget(limit, outbound).fetch, work.timeoutMs) } } : {}),
-        }),
-      );
+      ctx.waitUntil(cronRun(controller, env));
     },
   };
 }

@@ -13,6 +13,8 @@ export interface CronRun {
   kv: KVNamespace;
   /** `ScheduledController.scheduledTime`. */
   scheduledTime: number;
+  /** The subrequests this run may spend in all (the invocation's 50, or a community home's share). */
+  subrequests?: number;
   verification: Pick<IdentityState, "plan">;
   /** Runs the refresh (the Worker's refresher, so that its isolate reads the new timeline afresh). */
   refresh: (options: RefreshOptions) => Promise<RefreshSummary>;
@@ -40,9 +42,10 @@ export async function runCron(cron: CronRun): Promise<void> {
   if (checked.reason) {
     console.log(`verification (${checked.reason}): ${checked.checked.length} accounts, ${checked.subrequests} subrequests, ${checked.changed ? "verdicts changed" : "no change"}`);
   }
+  const total = Math.min(cron.subrequests ?? SUBREQUEST_BUDGET, SUBREQUEST_BUDGET);
   let conversations = 0;
   if (cron.conversations) {
-    const limit = Math.max(0, Math.min(cron.conversations.limit, SUBREQUEST_BUDGET - plan.budget));
+    const limit = Math.max(0, Math.min(cron.conversations.limit, total - plan.budget));
     conversations = await cron.conversations.run(limit).catch((error: unknown) => {
       console.error("conversations failed:", message(error));
       return limit;
@@ -51,7 +54,7 @@ export async function runCron(cron: CronRun): Promise<void> {
   const reserve = cron.timelineChanged?.reserve ?? 0;
   try {
     const summary = await cron.refresh({
-      budget: Math.max(0, Math.min(cron.injected?.budget ?? SUBREQUEST_BUDGET, SUBREQUEST_BUDGET - plan.budget - conversations - reserve)),
+      budget: Math.max(0, Math.min(cron.injected?.budget ?? total, total - plan.budget - conversations - reserve)),
       lease: false,
       ...(plan.stored !== undefined ? { timeline: plan.stored } : {}),
       ...(checked.record ? { identity: checked.record } : {}),

@@ -95,6 +95,11 @@ export class TimelineCache {
     return timeline ?? emptyTimeline();
   }
 
+  /** The timeline as stored, never starting a refresh (the community's planet reads members' this way). */
+  async current(kv: KVNamespace): Promise<Timeline> {
+    return (await this.stored(kv, Date.now())) ?? emptyTimeline();
+  }
+
   /** The stored timeline, from memory when fresh enough (at most one KV read per request). */
   private stored(kv: KVNamespace, now: number): Promise<Timeline | null> {
     if (this.memory && now - this.memory.readAt < TIMELINE_MEMORY_SECONDS * 1000) return this.memory.timeline;

@@ -39,6 +39,9 @@ function decodable(input: string): boolean {
   }
 }
 
+/** Accounts one profile may list: each is a source the cron reads and a rel=me link the page shows. */
+export const MAX_ACCOUNTS = 50;
+
 const httpsUrl = urlWith(["https:"], "an https URL");
 const webUrl = urlWith(["https:", "http:"], "an http(s) URL");
 // The handle is read from an account URL's path or fragment by decoding its escapes (a mailto:
@@ -159,8 +162,8 @@ export const ProfileSchema = v.pipe(
     lang: v.optional(v.pipe(lang, v.description("Language of the page and feeds by default (\"fr\" or \"en\").")), "fr"),
     accounts: v.pipe(
       v.array(AccountSchema, "expected a list of accounts"),
-      v.minLength(1, "expected at least one account"),
-      v.description("Your accounts elsewhere: paste each profile URL; the feed is found for you."),
+      v.maxLength(MAX_ACCOUNTS, `expected at most ${MAX_ACCOUNTS} accounts`),
+      v.description("Your accounts elsewhere: paste each profile URL; the feed is found for you. None is fine: a home can start with only a note and your own posts."),
     ),
     webfinger: v.optional(
       v.pipe(
@@ -188,6 +191,7 @@ export const ProfileSchema = v.pipe(
     webmentions: v.optional(v.pipe(WebmentionsSchema, v.description("Received Webmentions: moderation and blocklist.")), {}),
     websub: v.optional(v.pipe(WebSubSchema, v.description("Announce the feeds to a WebSub hub."))),
     settings: v.optional(SettingsSchema, {}),
+    community: v.optional(v.pipe(v.boolean("expected true or false"), v.description("In a community's m2 (community.json): show your posts and activity on the community's planet feeds. Off by default."))),
   }),
   v.rawCheck(({ dataset, addIssue }) => {
     if (!dataset.typed) return;

@@ -56,6 +56,8 @@ export function Document(props: {
   favicon?: string | undefined;
   head?: Child;
   children?: Child;
+  /** False on pages of a host that receives no Webmentions (the community's). */
+  webmention?: boolean;
 }) {
   return (
     <>
@@ -72,7 +74,7 @@ export function Document(props: {
           <link rel="stylesheet" href={props.stylesheet} />
           {props.favicon ? <link rel="icon" type="image/svg+xml" href={props.favicon} /> : null}
           {/* The home's Webmention endpoint (routes/webmention.ts), on every page, as in the Link header. */}
-          <link rel="webmention" href="/webmention" />
+          {props.webmention === false ? null : <link rel="webmention" href="/webmention" />}
           {props.head}
         </head>
         <body>{props.children}</body>

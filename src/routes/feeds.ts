@@ -15,9 +15,9 @@ import { timelineOf, type AppContext, type AppEnv } from "./context.ts";
 import { filterQuery, isUnfiltered, passes, sourceFilter, type SourceFilter } from "./filter.ts";
 import { hasQuery, optionalInteger, queryValidator } from "./validate.ts";
 
-type Format = { path: string; extension: string; contentType: string; render: (document: FeedDocument) => string };
+export type Format = { path: string; extension: string; contentType: string; render: (document: FeedDocument) => string };
 
-const FORMATS: Format[] = [
+export const FORMATS: Format[] = [
   { path: "/feed.xml", extension: "xml", contentType: "application/rss+xml; charset=utf-8", render: renderRss },
   { path: "/atom.xml", extension: "atom", contentType: "application/atom+xml; charset=utf-8", render: renderAtom },
   { path: "/feed.json", extension: "json", contentType: "application/feed+json; charset=utf-8", render: renderJsonFeed },

@@ -1,0 +1,302 @@
+/**
+ * @module The community's pages: its page (members as h-cards, the planet's latest items), the
+ * homes' status, the invitation form (no JavaScript, the messages next to their fields) and the
+ * welcome page that shows a new member's secret once.
+ */
+import type { Community } from "../community/config.ts";
+import type { Member } from "../community/store.ts";
+import { fill } from "../i18n/languages.ts";
+import type { CommunityMessages } from "../i18n/community.ts";
+import type { Messages } from "../i18n/languages.ts";
+import type { Item, Source } from "../model.ts";
+import { Document, Entry, LanguageSwitch } from "./page.tsx";
+
+export interface HomeHealth {
+  handle: string;
+  url: string;
+  name: string;
+  sources: number;
+  failing: number;
+  items: number;
+  checkedAt: string | null;
+}
+
+function Footer({ c, t }: { c: CommunityMessages; t: Messages }) {
+  return (
+    <footer class="page-footer">
+      <nav aria-label={c.planet}>
+        <ul>
+          <li>
+            <a href="/feed.xml">{c.feedRss}</a>
+          </li>
+          <li>
+            <a href="/atom.xml">{c.feedAtom}</a>
+          </li>
+          <li>
+            <a href="/feed.json">{c.feedJson}</a>
+          </li>
+          <li>
+            <a href="/status">{c.status}</a>
+          </li>
+          <LanguageSwitch t={t} />
+        </ul>
+      </nav>
+      <p>{t.poweredBy}</p>
+    </footer>
+  );
+}
+
+export function CommunityPage(props: { community: Community; members: Member[]; items: Item[]; sources: ReadonlyMap<string, Source>; c: CommunityMessages; t: Messages; stylesheet: string; now: number }) {
+  const { community, c, t } = props;
+  const head = (
+    <>
+      <link rel="canonical" href={community.url} />
+      <link rel="alternate" type="application/rss+xml" title={`${community.name} (RSS)`} href="/feed.xml" />
+      <link rel="alternate" type="application/atom+xml" title={`${community.name} (Atom)`} href="/atom.xml" />
+      <link rel="alternate" type="application/feed+json" title={`${community.name} (JSON Feed)`} href="/feed.json" />
+    </>
+  );
+  return (
+    <Document lang={t.code} title={community.name} description={community.note || undefined} stylesheet={props.stylesheet} head={head} webmention={false}>
+      <main id="content" class="community">
+        <header class="h-card">
+          <h1>
+            <a class="p-name u-url" href={community.url}>
+              {community.name}
+            </a>
+          </h1>
+          {community.note ? <p class="p-note">{community.note}</p> : null}
+        </header>
+        <section aria-labelledby="members">
+          <h2 id="members">{c.members}</h2>
+          {props.members.length === 0 ? (
+            <p>{c.noMembers}</p>
+          ) : (
+            <ul class="members">
+              {props.members.map((member) => (
+                <li class="h-card">
+                  {member.card.photo ? <img class="u-photo" src={member.card.photo} alt="" width="48" height="48" loading="lazy" /> : null}
+                  <a class="p-name u-url" href={member.card.url}>
+                    {member.card.name}
+                  </a>
+                  <span class="p-nickname"> · {member.handle}</span>
+                  {member.card.note ? <p class="p-note">{member.card.note}</p> : null}
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+        <section class="h-feed" aria-labelledby="planet">
+          <h2 id="planet" class="p-name">
+            {c.planet}
+          </h2>
+          <p>{c.planetLead}</p>
+          {props.items.length === 0 ? (
+            <p>{c.planetEmpty}</p>
+          ) : (
+            <ol class="timeline">
+              {props.items.map((item) => (
+                <Entry item={item} source={props.sources.get(item.source)} lang={t.code} now={props.now} t={t} />
+              ))}
+            </ol>
+          )}
+        </section>
+      </main>
+      <Footer c={c} t={t} />
+    </Document>
+  );
+}
+
+export function CommunityStatusPage(props: { community: Community; homes: HomeHealth[]; c: CommunityMessages; t: Messages; stylesheet: string }) {
+  const { c, t } = props;
+  return (
+    <Document lang={t.code} title={`${c.statusTitle} — ${props.community.name}`} stylesheet={props.stylesheet} webmention={false}>
+      <main id="content" class="status">
+        <h1>{c.statusTitle}</h1>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{c.statusHome}</th>
+              <th scope="col">{c.statusSources}</th>
+              <th scope="col">{c.statusFailing}</th>
+              <th scope="col">{c.statusItems}</th>
+              <th scope="col">{c.statusChecked}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.homes.map((home) => (
+              <tr>
+                <th scope="row">
+                  <a href={new URL("status", home.url).href}>{home.name}</a>
+                </th>
+                <td>{home.sources}</td>
+                <td>{home.failing}</td>
+                <td>{home.items}</td>
+                <td>{home.checkedAt ? <time datetime={home.checkedAt}>{home.checkedAt.slice(0, 16).replace("T", " ")} UTC</time> : c.never}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <p>
+          <a href="/">{props.community.name}</a>
+        </p>
+      </main>
+    </Document>
+  );
+}
+
+export function CommunityMessagePage(props: { title: string; message: string; community: Community; c: CommunityMessages; t: Messages; stylesheet: string }) {
+  return (
+    <Document lang={props.t.code} title={props.title} stylesheet={props.stylesheet} webmention={false}>
+      <main id="content" class="error-page">
+        <h1>{props.title}</h1>
+        <p>{props.message}</p>
+        <p>
+          <a href={props.community.url}>{props.c.goToCommunity}</a>
+        </p>
+      </main>
+    </Document>
+  );
+}
+
+/** What the person typed, given back with the form when something needs fixing. */
+export interface JoinValues {
+  name: string;
+  handle: string;
+  note: string;
+  lang: string;
+  accounts: string;
+  planet: boolean;
+}
+
+export type JoinProblems = Partial<Record<"name" | "handle" | "note" | "lang" | "accounts", string[]>>;
+
+function Field(props: { id: keyof JoinProblems; label: string; hint?: string; problems: JoinProblems; children: (describedBy: string | undefined, invalid: boolean) => unknown }) {
+  const problems = props.problems[props.id] ?? [];
+  const ids = [props.hint ? `${props.id}-hint` : "", problems.length > 0 ? `${props.id}-problem` : ""].filter(Boolean).join(" ") || undefined;
+  return (
+    <p class="field">
+      <label for={props.id}>{props.label}</label>
+      {props.hint ? (
+        <small id={`${props.id}-hint`} class="hint">
+          {props.hint}
+        </small>
+      ) : null}
+      {props.children(ids, problems.length > 0)}
+      {problems.length > 0 ? (
+        <span id={`${props.id}-problem`} class="problem">
+          {problems.join(" ")}
+        </span>
+      ) : null}
+    </p>
+  );
+}
+
+export function JoinPage(props: { community: Community; values: JoinValues; problems: JoinProblems; c: CommunityMessages; t: Messages; stylesheet: string; action: string }) {
+  const { c, t, values, problems, community } = props;
+  const any = Object.values(problems).some((list) => list && list.length > 0);
+  return (
+    <Document lang={t.code} title={`${c.joinTitle} — ${community.name}`} stylesheet={props.stylesheet} webmention={false}>
+      <main id="content" class="compose join">
+        <h1>{c.joinTitle}</h1>
+        <p>{c.joinLead}</p>
+        {any ? (
+          <p class="problem" role="alert">
+            {c.joinFix}
+          </p>
+        ) : null}
+        <form method="post" action={props.action}>
+          <Field id="name" label={c.joinName} problems={problems}>
+            {(describedBy, invalid) => <input id="name" name="name" required maxlength={100} autocomplete="name" value={values.name} aria-describedby={describedBy} aria-invalid={invalid ? "true" : undefined} />}
+          </Field>
+          <Field id="handle" label={c.joinHandle} hint={fill(c.joinHandleHint, { handle: values.handle || "camille", domain: community.domain })} problems={problems}>
+            {(describedBy, invalid) => (
+              <input id="handle" name="handle" required minlength={2} maxlength={30} autocomplete="username" autocapitalize="none" spellcheck={false} value={values.handle} aria-describedby={describedBy} aria-invalid={invalid ? "true" : undefined} />
+            )}
+          </Field>
+          <Field id="note" label={c.joinNote} problems={problems}>
+            {(describedBy, invalid) => (
+              <textarea id="note" name="note" rows={3} maxlength={500} aria-describedby={describedBy} aria-invalid={invalid ? "true" : undefined}>
+                {values.note}
+              </textarea>
+            )}
+          </Field>
+          <Field id="lang" label={c.joinLang} problems={problems}>
+            {(describedBy) => (
+              <select id="lang" name="lang" aria-describedby={describedBy}>
+                <option value="fr" selected={values.lang === "fr"}>
+                  Français
+                </option>
+                <option value="en" selected={values.lang === "en"}>
+                  English
+                </option>
+              </select>
+            )}
+          </Field>
+          <Field id="accounts" label={c.joinAccounts} hint={c.joinAccountsHint} problems={problems}>
+            {(describedBy, invalid) => (
+              <textarea id="accounts" name="accounts" rows={5} spellcheck={false} autocapitalize="none" aria-describedby={describedBy} aria-invalid={invalid ? "true" : undefined}>
+                {values.accounts}
+              </textarea>
+            )}
+          </Field>
+          <p class="field checkbox">
+            <input type="checkbox" id="community" name="community" value="on" checked={values.planet} />
+            <label for="community">{c.joinPlanet}</label>
+          </p>
+          <p>
+            <button type="submit">{c.joinSubmit}</button>
+          </p>
+        </form>
+      </main>
+    </Document>
+  );
+}
+
+export function WelcomePage(props: { home: string; handle: string; secret: string; signIn: { action: string; csrf: string }; accounts: string[]; c: CommunityMessages; t: Messages; stylesheet: string }) {
+  const { c, t } = props;
+  return (
+    <Document lang={t.code} title={c.welcomeTitle} stylesheet={props.stylesheet} webmention={false}>
+      <main id="content" class="compose welcome">
+        <h1>{c.welcomeTitle}</h1>
+        <p>{fill(c.welcomeLead, { url: props.home })}</p>
+        {/* A sign-in form, already filled: submitting it offers to save the secret in the browser's password manager and signs in. */}
+        <form method="post" action={props.signIn.action}>
+          <input type="hidden" name="csrf" value={props.signIn.csrf} />
+          <p class="field">
+            <label for="username">{c.welcomeHandle}</label>
+            <input id="username" name="username" autocomplete="username" readonly value={props.handle} />
+          </p>
+          <p class="field">
+            <label for="secret">{c.welcomeSecret}</label>
+            <small id="secret-hint" class="hint">
+              {c.welcomeSecretHint}
+            </small>
+            <input id="secret" name="secret" type="text" autocomplete="new-password" readonly spellcheck={false} value={props.secret} aria-describedby="secret-hint" class="secret" />
+          </p>
+          <p>
+            <button type="submit">{c.welcomeSignIn}</button>
+          </p>
+        </form>
+        <h2>{c.welcomeNext}</h2>
+        <ul>
+          {props.accounts.length > 0 ? (
+            <li>
+              {fill(c.welcomeRelMe, { url: props.home })}
+              <ul>
+                {props.accounts.map((account) => (
+                  <li>
+                    <a href={account}>{account}</a>
+                  </li>
+                ))}
+              </ul>
+            </li>
+          ) : (
+            <li>{c.welcomeNoAccounts}</li>
+          )}
+          <li>{fill(c.welcomeStatus, { url: new URL("status", props.home).href })}</li>
+        </ul>
+      </main>
+    </Document>
+  );
+}
