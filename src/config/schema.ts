@@ -188,6 +188,7 @@ export const ProfileSchema = v.pipe(
     webmentions: v.optional(v.pipe(WebmentionsSchema, v.description("Received Webmentions: moderation and blocklist.")), {}),
     websub: v.optional(v.pipe(WebSubSchema, v.description("Announce the feeds to a WebSub hub."))),
     settings: v.optional(SettingsSchema, {}),
+    community: v.optional(v.pipe(v.boolean(), v.description("A community member's home: show its posts on the community's planet feeds. Default: false."))),
   }),
   v.rawCheck(({ dataset, addIssue }) => {
     if (!dataset.typed) return;
