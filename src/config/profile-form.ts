@@ -68,11 +68,11 @@ const isRecord = (value: unknown): value is Json => typeof value === "object" &&
 export function profileFromForm(form: ProfileForm, base: ProfileInput | Json = {}): unknown {
   const profile: Json = { ...(base as Json) };
   const text = (name: string) => (form[name] ?? "").trim();
-  if ("name" in form) profile.name = form.name;
+  if ("name" in form) profile.name = text("name");
   for (const field of ["note", "photo"] as const) {
     if (!(field in form)) continue;
     if (text(field) === "") delete profile[field];
-    else profile[field] = field === "note" ? form[field] : text(field);
+    else profile[field] = text(field);
   }
   if ("lang" in form) {
     const baseLang = typeof profile.lang === "string" ? profile.lang : undefined;
