@@ -18,6 +18,8 @@ import { admin } from "./routes/admin.ts";
 import { indieAuth, type AuthOptions } from "./routes/auth.ts";
 import { AnswerCache } from "./routes/answers.ts";
 import { compose } from "./routes/compose.tsx";
+import type { OverlayState, ProfileOverlay } from "./config/overlay.ts";
+import { profileEditor } from "./routes/profile-edit.tsx";
 import type { AppEnv } from "./routes/context.ts";
 import { CONTENT_SECURITY_POLICY } from "./routes/csp.ts";
 import { feeds } from "./routes/feeds.ts";
@@ -43,6 +45,12 @@ export interface AppOptions {
   auth?: AuthOptions;
   /** The fetch of the conversations (Webmentions verified and sent, WebSub pings): tests inject one. */
   conversations?: { fetcher?: typeof fetch };
+  /** The profile edited in the browser that `profileInput` includes (config/overlay.ts `overlaid`): shown on /status. */
+  overlay?: OverlayState;
+  /** profile.json as in the repository, the base of an edit at /new/profile; `{}` for a community member. Default: `profileInput`. */
+  profileFile?: unknown;
+  /** Called when /new/profile saved or restored a version, so this isolate can rebuild the app at once. */
+  profileSaved?: (overlay: ProfileOverlay) => void;
 }
 
 /**
@@ -54,7 +62,7 @@ export interface AppOptions {
  */
 export function createWorker(profileInput: unknown, options: AppOptions = {}) {
   const app = new Hono<AppEnv>();
-  const built = buildSite(profileInput);
+  const built = buildSite(profileInput, options.overlay ?? null);
   const answers = new AnswerCache();
 
   // The headers that still protect a reader in a current browser, and only those (every answer
@@ -138,6 +146,7 @@ export function createWorker(profileInput: unknown, options: AppOptions = {}) {
   app.route("/", indieAuth(options.auth));
   app.route("/", micropub);
   app.route("/", compose);
+  app.route("/", profileEditor({ file: options.profileFile ?? profileInput, saved: options.profileSaved }));
   app.route("/", webmention);
   app.route("/", posts);
 

@@ -5,6 +5,7 @@
  */
 import { renderSVG } from "uqr";
 import { validateProfile, type Profile } from "./config/index.ts";
+import type { OverlayState } from "./config/overlay.ts";
 import { refresh, type RefreshOptions, type RefreshSummary } from "./ingest/refresh.ts";
 import type { Source } from "./model.ts";
 import { OWN_SOURCE_ID } from "./posts/types.ts";
@@ -26,6 +27,8 @@ export interface Site {
   favicon: Favicon;
   /** The home URL as a QR code (SVG), drawn on first use (~2 ms of CPU kept off the module load). */
   qrCode(): string;
+  /** The profile edited in the browser this site was built with (config/overlay.ts), or null. */
+  overlay: OverlayState | null;
 }
 
 export type SiteResult = { ok: true; site: Site } | { ok: false; problems: string[] };
@@ -34,7 +37,7 @@ export type SiteResult = { ok: true; site: Site } | { ok: false; problems: strin
  * Validates the profile and builds the site. It runs at module load, where a throw would take
  * every route and the cron down: anything thrown is one problem, shown on the config-error page.
  */
-export function buildSite(profileInput: unknown): SiteResult {
+export function buildSite(profileInput: unknown, overlay: OverlayState | null = null): SiteResult {
   try {
     const result = validateProfile(profileInput);
     if (!result.ok) return result;
@@ -46,10 +49,12 @@ export function buildSite(profileInput: unknown): SiteResult {
         profile,
         sources: resolveSources(profile),
         own: ownSource(profile),
-        profileVersion: contentHash(profile),
+        // The overlay's state is shown on /status: a change of it is a change of the site.
+        profileVersion: overlay ? contentHash([profile, overlay]) : contentHash(profile),
         stylesheet: stylesheetFor(profile),
         favicon: faviconFor(profile),
         qrCode: () => (qrCode ??= renderSVG(profile.url, { ecc: "M", border: 2, pixelSize: 8 })),
+        overlay,
       },
     };
   } catch (error) {

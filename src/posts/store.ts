@@ -18,6 +18,8 @@ import { applyOperations, checkPostSize, InvalidRequest, kindOf, slugOf, type Up
 import { postItem, type PostContext } from "./render.ts";
 import { POSTS_KEY } from "./snapshot.ts";
 import { isMemberStore, kvPrefixOfStore, prefixedKV } from "../store/prefixed.ts";
+import { MAX_PROFILE_BYTES, MAX_PROFILE_VERSIONS, type ProfileOverlay } from "../config/overlay.ts";
+import { PROFILE_KEY } from "../store/index.ts";
 import { POST_FOLDERS, type Mf2Properties, type PostKind, type PostsSnapshot, type StoredPost } from "./types.ts";
 
 /** Posts in the snapshot visitors read: the page, the feeds and their permalinks; older ones are read from the store. */
@@ -148,6 +150,16 @@ export const WRONG_SECRET_WINDOW_MS = 15 * 60_000;
 
 export type SignIn = "signed-in" | "wrong" | "limited";
 
+interface ProfileVersionRow extends Record<string, SqlStorageValue> {
+  version: number;
+  saved_at: string;
+  profile: string;
+  base: string;
+}
+
+/** A profile saved (the new version), or why not: another save since the form was loaded, too large, no such version. */
+export type ProfileSave = { saved: ProfileOverlay } | { refused: "conflict"; current: ProfileOverlay | null } | { refused: "too-large"; max: number } | { refused: "not-found" };
+
 export class HomeStore extends DurableObject<Env> {
   private readonly sql: SqlStorage;
 
@@ -190,6 +202,8 @@ export class HomeStore extends DurableObject<Env> {
     // A community member's secret (its SHA-256) and forms' key; one row, set once at sign-up.
     this.sql.exec("CREATE TABLE IF NOT EXISTS owner (id INTEGER PRIMARY KEY CHECK (id = 1), secret_hash TEXT NOT NULL, form_key TEXT NOT NULL)");
     for (const statement of mentions.MENTION_TABLES) this.sql.exec(statement);
+    // The profile edited in the browser: its last versions (config/overlay.ts).
+    this.sql.exec("CREATE TABLE IF NOT EXISTS profile_versions (version INTEGER PRIMARY KEY, saved_at TEXT NOT NULL, profile TEXT NOT NULL, base TEXT NOT NULL)");
   }
 
   /**
@@ -523,6 +537,68 @@ export class HomeStore extends DurableObject<Env> {
 
   private setMeta(key: string, value: string): void {
     this.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", key, value);
+  }
+
+  // The profile edited in the browser: versions here, the newest mirrored to KV's `profile`.
+
+  /** The newest saved version of the profile, or null when none was ever saved. */
+  profileOverlay(): ProfileOverlay | null {
+    return this.profileVersions(1)[0] ?? null;
+  }
+
+  /** The newest `limit` versions kept, newest first. */
+  profileVersions(limit = MAX_PROFILE_VERSIONS): ProfileOverlay[] {
+    return this.sql
+      .exec<ProfileVersionRow>("SELECT * FROM profile_versions ORDER BY version DESC LIMIT ?", Math.min(limit, MAX_PROFILE_VERSIONS))
+      .toArray()
+      .map((row) => ({ version: row.version, savedAt: row.saved_at, profile: JSON.parse(row.profile) as Record<string, unknown>, base: JSON.parse(row.base) as Record<string, unknown> }));
+  }
+
+  /**
+   * Saves a new version, refused when another was saved since the form was loaded at
+   * `expectedVersion` (0: none yet): of two saves against the same version, one is kept and the
+   * other is refused, with nothing lost. The check and the insert are one synchronous step.
+   */
+  async saveProfile(edit: Pick<ProfileOverlay, "profile" | "base">, expectedVersion: number, nowMs = Date.now()): Promise<ProfileSave> {
+    const profile = JSON.stringify(edit.profile);
+    const base = JSON.stringify(edit.base);
+    const bytes = Math.max(new TextEncoder().encode(profile).byteLength, new TextEncoder().encode(base).byteLength);
+    if (bytes > MAX_PROFILE_BYTES) return { refused: "too-large", max: MAX_PROFILE_BYTES };
+    const current = this.profileOverlay();
+    if ((current?.version ?? 0) !== expectedVersion) return { refused: "conflict", current };
+    return { saved: await this.addProfileVersion(profile, base, nowMs) };
+  }
+
+  /** Saves an old version again as the newest (an undo that is itself undoable). */
+  async restoreProfile(version: number, nowMs = Date.now()): Promise<ProfileSave> {
+    const row = this.sql.exec<ProfileVersionRow>("SELECT * FROM profile_versions WHERE version = ?", version).toArray()[0];
+    if (!row) return { refused: "not-found" };
+    return { saved: await this.addProfileVersion(row.profile, row.base, nowMs) };
+  }
+
+  private async addProfileVersion(profile: string, base: string, nowMs: number): Promise<ProfileOverlay> {
+    const version = (this.profileOverlay()?.version ?? 0) + 1;
+    const savedAt = new Date(nowMs).toISOString();
+    this.sql.exec("INSERT INTO profile_versions (version, saved_at, profile, base) VALUES (?, ?, ?, ?)", version, savedAt, profile, base);
+    this.sql.exec("DELETE FROM profile_versions WHERE version <= ?", version - MAX_PROFILE_VERSIONS);
+    const saved = { version, savedAt, profile: JSON.parse(profile) as Record<string, unknown>, base: JSON.parse(base) as Record<string, unknown> };
+    try {
+      await this.mirrorProfile();
+    } catch (error) {
+      // The version is kept here whatever KV answered (e.g. its one write a second per key): the next save mirrors it.
+      console.error("profile not mirrored to KV:", error instanceof Error ? error.message : String(error));
+    }
+    return saved;
+  }
+
+  /** Writes the newest version to KV, again if another was saved while it was written. */
+  private async mirrorProfile(): Promise<void> {
+    for (let written = 0; ; ) {
+      const newest = this.profileOverlay();
+      if (!newest || newest.version === written) return;
+      written = newest.version;
+      await this.kv.put(PROFILE_KEY, JSON.stringify(newest));
+    }
   }
 
   /** A new version after a change, and the alarm that writes it to KV (now, or a second after the last write). */

@@ -275,9 +275,14 @@ export function ComposePage({ t, stylesheet, favicon, profile, csrf, draft, boun
         </form>
         {posts ? <OwnPosts t={t} csrf={csrf} posts={posts} /> : null}
         {editing ? null : (
-          <p class="moderation-link">
-            <a href="/new/mentions">{t.composeMentionsLink}</a>
-          </p>
+          <>
+            <p class="moderation-link">
+              <a href="/new/mentions">{t.composeMentionsLink}</a>
+            </p>
+            <p>
+              <a href="/new/profile">{t.profileEditLink}</a>
+            </p>
+          </>
         )}
         <SignOut t={t} csrf={csrf} />
       </main>

@@ -98,6 +98,10 @@ main h2{margin-top:.4rem}.page-footer{max-width:70rem;text-align:left}.page-foot
 .links{gap:.15rem;margin-top:1rem}.link{min-height:0;padding:0;border:0;display:block}.link-text{display:inline}.link{overflow-wrap:anywhere}.link::after{content:" — " attr(href);font-weight:400}.entry-source time::after{content:" (" attr(title) ")"}.link-handle{display:none}
 .entry{break-inside:avoid;padding:.5rem 0;border:0;border-bottom:1px solid var(--line);border-radius:0}.entry-image{display:none}
 .entry h3+.excerpt{display:block}.with-thumb{display:block}.skip,.page-footer{display:none}}
+.compose input[type=url],.compose select{width:100%;max-width:100%;font:inherit;color:var(--fg);background:var(--card);border:1px solid var(--muted);border-radius:.5rem;padding:.5rem .65rem}.compose select{width:auto}
+.field-problems{display:block}.field-problem{display:block;color:#a4262c;font-weight:600}.field-invalid input,.field-invalid textarea,.field-invalid select{border-color:#a4262c;border-width:2px}
+@media (prefers-color-scheme:dark){.field-problem{color:#ff9a9a}.field-invalid input,.field-invalid textarea,.field-invalid select{border-color:#ff9a9a}}
+.profile-versions{list-style:none;margin:0;padding:0;display:grid;gap:.75rem}.profile-versions li{background:var(--card);border:1px solid var(--line);border-radius:.75rem;padding:.6rem 1rem}.profile-versions form{margin:.3rem 0 0}
 `.trim();
 
 /** Fingerprinted path of the base stylesheet (error pages, and pages of a profile without accent). */

@@ -58,7 +58,7 @@ const ownersPage: MiddlewareHandler<AppEnv> = async (c, next) => {
 compose.use("/new", ownersPage);
 compose.use("/new/*", ownersPage);
 
-const limited = (maxSize: number) =>
+export const limited = (maxSize: number) =>
   bodyLimit({ maxSize, onError: (c) => messagePage(c as AppContext, c.get("t").composeForbiddenTitle, fill(c.get("t").composeTooLarge, { max: String(maxSize) }), 413) });
 const smallForm = limited(MAX_FORM_BYTES);
 const composeForm = limited(MAX_COMPOSE_BODY_BYTES);
@@ -66,12 +66,12 @@ const composeForm = limited(MAX_COMPOSE_BODY_BYTES);
 const homeOf = (c: AppContext) => c.get("site").profile.url;
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
-async function messagePage(c: AppContext, title: string, message: string, status: 400 | 403 | 404 | 413 | 429 | 503): Promise<Response> {
+export async function messagePage(c: AppContext, title: string, message: string, status: 400 | 403 | 404 | 413 | 429 | 503): Promise<Response> {
   const t = c.get("t");
   return c.html(await (<MessagePage title={title} message={message} t={t} stylesheet={c.get("site").stylesheet.path} />).toString(), status);
 }
 
-async function signInPage(c: AppContext, status: 200 | 401, problem?: string): Promise<Response> {
+export async function signInPage(c: AppContext, status: 200 | 401, problem?: string): Promise<Response> {
   const site = c.get("site");
   const page = <SignInPage t={c.get("t")} stylesheet={site.stylesheet.path} favicon={site.favicon.path} home={issuerOf(site.profile)} csrf={await signInFormToken(await ownerOf(c.env)!.formKey(), nowSeconds())} problem={problem} />;
   return c.html(await page.toString(), status);
@@ -80,13 +80,13 @@ async function signInPage(c: AppContext, status: 200 | 401, problem?: string): P
 const staleForm = (c: AppContext) => messagePage(c, c.get("t").composeForbiddenTitle, c.get("t").composeStaleForm, 403);
 
 /** The session of the request's cookie, or null. */
-const sessionFor = (c: AppContext) => sessionOf(c.env, homeOf(c), getCookie(c, SESSION_COOKIE, "host"));
+export const sessionFor = (c: AppContext) => sessionOf(c.env, homeOf(c), getCookie(c, SESSION_COOKIE, "host"));
 
 /**
  * A POST's session and form, or the answer that refuses it: no session → the sign-in page (the
  * body is not read); a missing or wrong CSRF token → 403. Either way nothing is written.
  */
-async function signedForm(c: AppContext): Promise<{ session: Session; form: FormData } | Response> {
+export async function signedForm(c: AppContext): Promise<{ session: Session; form: FormData } | Response> {
   if (!ownerOf(c.env)) return messagePage(c, c.get("t").authErrorTitle, c.get("t").authDisabled, 503);
   const session = await sessionFor(c);
   if (!session) return signInPage(c, 401, c.get("t").composeSignedOut);

@@ -170,6 +170,11 @@ export interface Timeline {
 }
 
 const TIMELINE_KEY = "timeline";
+/**
+ * `profile`: the profile edited in the browser (config/overlay.ts `ProfileOverlay`, its newest
+ * version), mirrored by the home's Durable Object, which keeps the versions; read per isolate.
+ */
+export const PROFILE_KEY = "profile";
 const LEASE_KEY = "lease:refresh";
 const sourceKey = (id: string) => `source:${id}`;
 
