@@ -6,6 +6,7 @@
 import { Hono, type Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { bearerAuth } from "hono/bearer-auth";
+import { HTTPException } from "hono/http-exception";
 import { bodyLimit } from "hono/body-limit";
 import { secureHeaders } from "hono/secure-headers";
 import { signInFormToken } from "../auth/session.ts";
@@ -256,6 +257,8 @@ export function communityHub({ community, directory, homes }: HubContext) {
   });
 
   hub.onError((error, c) => {
+    // hono/bearer-auth's 401 carries its own answer.
+    if (error instanceof HTTPException) return error.getResponse();
     console.error("unexpected error:", error instanceof Error ? (error.stack ?? error.message) : String(error));
     return c.json({ error: "internal error" }, 500);
   });

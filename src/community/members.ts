@@ -42,5 +42,5 @@ export async function memberWorker(homes: Homes, env: Env, member: Member): Prom
 export async function createMemberProfile(homes: Homes, env: HomeEnv, member: Member, profile: Record<string, unknown>): Promise<HomeWorker> {
   const result = await homeStore(env, member.card.url).saveProfile({ profile: profile as ProfileOverlay["profile"], base: {} }, 0);
   if (!("saved" in result)) throw new Error(`the new home's profile was refused: ${result.refused}`);
-  return homes.saved(member.handle, {}, result.saved);
+  return homes.saved(member.handle, {}, result.saved as ProfileOverlay);
 }

@@ -14,11 +14,14 @@ import { CommunityMessagePage } from "../render/community.tsx";
 import { ConfigErrorPage } from "../render/page.tsx";
 import { STYLESHEET_PATH } from "../render/style.ts";
 import { memberUrl, validateCommunity, type Community } from "./config.ts";
-import { DirectoryCache } from "./directory.ts";
+import { communityStore, DirectoryCache } from "./directory.ts";
+import { homeStore } from "../auth/home-store.ts";
+import { ownerOf } from "../auth/owner.ts";
+import type { HomeEnv } from "../model.ts";
 import { communityHub } from "./hub.tsx";
 import { memberEnv } from "./member-env.ts";
 import { memberWorker, underTerms } from "./members.ts";
-import type { Member } from "./store.ts";
+import type { Directory, Member } from "./store.ts";
 
 /** What one cron invocation may spend (Workers Free: 50 subrequests, 10 ms of CPU). */
 export const CRON_SUBREQUESTS = 50;
@@ -26,6 +29,32 @@ export const CRON_SUBREQUESTS = 50;
 export const HOMES_PER_RUN = 2;
 /** The cron's interval (wrangler.toml), which turns the clock into the rotation's position. */
 const CRON_INTERVAL_MS = 30 * 60_000;
+
+/** A member's own route to leave the community with their home deleted. */
+export const LEAVE_PATH = "/admin/leave";
+
+/** Deletes every key of a member's home: their KV keys, their photos, their store; then their row. */
+async function eraseHome(env: Env, own: HomeEnv, member: Member): Promise<{ kvKeys: number; directory: Directory | null }> {
+  let kvKeys = 0;
+  for (let cursor: string | undefined; ; ) {
+    const page = await own.M2_KV.list(cursor ? { cursor } : {});
+    await Promise.all(page.keys.map((key) => own.M2_KV.delete(key.name)));
+    kvKeys += page.keys.length;
+    if (page.list_complete) break;
+    cursor = page.cursor;
+  }
+  const media = (own as HomeEnv & { MEDIA?: R2Bucket }).MEDIA;
+  if (media) {
+    for (let cursor: string | undefined; ; ) {
+      const page = await media.list(cursor ? { cursor } : {});
+      if (page.objects.length > 0) await media.delete(page.objects.map((object) => object.key));
+      if (!page.truncated) break;
+      cursor = page.cursor;
+    }
+  }
+  await homeStore(own, member.card.url).erase();
+  return { kvKeys, directory: await communityStore(env).removeMember(member.handle) };
+}
 
 /** Where a hostname leads. */
 export type Place = { kind: "community" } | { kind: "member"; handle: string } | { kind: "custom"; host: string };
@@ -96,6 +125,22 @@ export function createCommunityWorker(input: unknown, options: CommunityOptions 
     return handle ? directory.member(env, handle) : null;
   }
 
+  /**
+   * A member leaves: with their secret and `{"confirm": "<handle>"}`, every key of their home
+   * (KV, photos, their Durable Object) is deleted and the handle leaves the directory. They take
+   * `GET /admin/export` first: the profile, the posts and the mentions.
+   */
+  async function leave(request: Request, env: Env, own: HomeEnv, member: Member): Promise<Response> {
+    const bearer = request.headers.get("Authorization")?.match(/^Bearer ([A-Za-z0-9._~+/=-]{1,512})$/)?.[1];
+    if (!bearer || !(await ownerOf(own)?.isSecret(bearer))) return Response.json({ error: "Missing or wrong token: send Authorization: Bearer <your home's secret>." }, { status: 401, headers: { "WWW-Authenticate": 'Bearer realm="m2"' } });
+    const body = (await request.json().catch(() => null)) as { confirm?: unknown } | null;
+    if (body?.confirm !== member.handle) return Response.json({ error: `to delete this home and everything in it, send {"confirm": "${member.handle}"}` }, { status: 400 });
+    const removed = await eraseHome(env, own, member);
+    directory.prime(removed.directory ?? (await directory.directory(env)));
+    homes.forget(member.handle);
+    return Response.json({ deleted: member.handle, kvKeys: removed.kvKeys });
+  }
+
   return {
     community,
     homes,
@@ -105,9 +150,11 @@ export function createCommunityWorker(input: unknown, options: CommunityOptions 
       if (place.kind === "community") return hub.fetch(request, env, ctx);
       const member = await memberOf(place, env);
       if (!member) return unknownHost(request);
+      const own = memberEnv(env, member.handle);
+      if (request.method === "POST" && new URL(request.url).pathname === LEAVE_PATH) return leave(request, env, own, member);
       const worker = await memberWorker(homes, env, member);
       if (!worker) return unknownHost(request);
-      return worker.fetch(request, memberEnv(env, member.handle), ctx);
+      return worker.fetch(request, own, ctx);
     },
     async scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
       const members = (await directory.directory(env)).members;

@@ -255,6 +255,12 @@ export class HomeStore extends DurableObject<Env> {
     return this.sql.exec<{ secret_hash: string; form_key: string }>("SELECT secret_hash, form_key FROM owner").toArray()[0];
   }
 
+  /** Removes everything this home's store holds (a member leaving): its tables, its alarm. */
+  async erase(): Promise<void> {
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+  }
+
   /** The KV namespace under this home's prefix (the member's, from the object's name). */
   private get kv(): KVNamespace {
     return prefixedKV(this.env.M2_KV, kvPrefixOfStore(this.ctx.id.name));

@@ -4,6 +4,7 @@
  * `POST /admin/import` (mounted behind the admin secret in admin.ts): every post as JSON (and the
  * export as an h-feed page too), taken back as it was given.
  */
+import { MAX_STORED_PER_HOME } from "../conversations/limits.ts";
 import { Hono } from "hono";
 import { homeStore } from "../auth/grants.ts";
 import { checkProperties, firstText, InvalidRequest, texts } from "../posts/mf2.ts";
@@ -101,9 +102,14 @@ export async function exportPosts(c: AppContext) {
     );
     return c.html(await body.toString());
   }
-  c.header("Content-Disposition", 'attachment; filename="posts.json"');
-  return c.json({ home: site.profile.url, exported: new Date().toISOString(), posts: all } satisfies PostsExport);
+  // Everything the home holds that cannot be fetched again: the profile, the posts, the mentions received and sent.
+  const { mentions, outbox } = await homeStore(c.env, site.profile.url).listMentions(MAX_EXPORTED_MENTIONS);
+  c.header("Content-Disposition", 'attachment; filename="home.json"');
+  return c.json({ home: site.profile.url, exported: new Date().toISOString(), profile: site.profile, posts: all, mentions, sent: outbox } satisfies PostsExport & Record<string, unknown>);
 }
+
+/** Mentions an export carries: every one a home may store. */
+const MAX_EXPORTED_MENTIONS = MAX_STORED_PER_HOME;
 
 /** POST /admin/import: an export taken back (all or nothing); a post already here at a later revision is kept. */
 export async function importPosts(c: AppContext) {
