@@ -4,6 +4,9 @@ import { defineConfig } from "vitest/config";
 import "./scripts/community-module.mjs";
 
 export default defineConfig({
+  // Vite's pre-bundles per checkout, not in node_modules: git worktrees sharing one node_modules
+  // would otherwise rebuild each other's mid-run (workerd then crashes, "Message is too large").
+  cacheDir: ".vite",
   plugins: [
     cloudflareTest({
       wrangler: { configPath: "./wrangler.toml" },
@@ -18,6 +21,10 @@ export default defineConfig({
     }),
   ],
   test: {
+    // One worker for every file: starting a worker per file sends the bundled main module over the
+    // pool's WebSocket, and past ~2 MB (the Worker with its Durable Objects) workerd refuses it
+    // ("Message is too large", code 1009). Storage is still reset before every test (setup.ts).
+    isolate: false,
     include: ["test/**/*.test.{ts,tsx}"],
     setupFiles: ["./test/setup.ts"],
     // sanitize-html requires postcss, whose CommonJS graph workerd's module loader cannot follow:

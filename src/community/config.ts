@@ -43,6 +43,14 @@ export const CommunitySchema = v.strictObject({
   ),
   lang: v.optional(v.picklist(languageTags, `expected one of ${languageTags.map(show).join(", ")}`), "fr"),
   note: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(500, "expected at most 500 characters")), ""),
+  cron: v.optional(
+    v.strictObject({
+      homesPerRun: v.optional(v.pipe(v.number(), v.integer("expected a whole number"), v.minValue(1), v.maxValue(50))),
+      cpuMs: v.optional(v.pipe(v.number(), v.integer("expected a whole number"), v.minValue(1), v.maxValue(30_000))),
+      subrequests: v.optional(v.pipe(v.number(), v.integer("expected a whole number"), v.minValue(1), v.maxValue(1_000))),
+    }),
+    {},
+  ),
 });
 
 export type Community = v.InferOutput<typeof CommunitySchema>;

@@ -105,8 +105,9 @@ export function createCommunityWorker(input: unknown, options: CommunityOptions 
     };
   }
   const { community } = validated;
-  const homesPerRun = Math.max(1, options.homesPerRun ?? HOMES_PER_RUN);
-  const cpuShare = Math.max(1, Math.floor((options.cronCpuMs ?? 10) / homesPerRun));
+  // Workers Free by default; Workers Paid says so in community.json ("cron": { "homesPerRun": 20, "cpuMs": 30000, "subrequests": 1000 }).
+  const homesPerRun = Math.max(1, options.homesPerRun ?? community.cron.homesPerRun ?? HOMES_PER_RUN);
+  const cpuShare = Math.max(1, Math.floor((options.cronCpuMs ?? community.cron.cpuMs ?? 10) / homesPerRun));
   const homes = new Homes(options, (profile, handle) => underTerms(profile, { url: memberUrl(community, handle), cpuMsPerRun: cpuShare }));
   const directory = new DirectoryCache();
   const hub = communityHub({ community, directory, homes });
@@ -161,7 +162,7 @@ export function createCommunityWorker(input: unknown, options: CommunityOptions 
       if (members.length === 0) return;
       const turn = Math.floor(controller.scheduledTime / CRON_INTERVAL_MS);
       const count = Math.min(homesPerRun, members.length);
-      const share = Math.floor(CRON_SUBREQUESTS / count);
+      const share = Math.floor((community.cron.subrequests ?? CRON_SUBREQUESTS) / count);
       for (let index = 0; index < count; index++) {
         const member = members[(turn * count + index) % members.length]!;
         try {
