@@ -49,7 +49,7 @@ describe("/new/profile", () => {
     expect(response.status).toBe(400);
     const page = await response.text();
     expect(page).toContain('id="profile-accounts-problem"');
-    expect(page).toContain("Ligne 3 : expected an https or mailto: URL, got &quot;mastodon.social/@camille&quot;");
+    expect(page).toContain('Ligne 3 : <span lang="en">expected an https or mailto: URL, got &quot;mastodon.social/@camille&quot;</span>');
     expect(page).toMatch(/name="accounts"[^>]*aria-describedby="profile-accounts-hint profile-accounts-problem" aria-invalid="true"/);
     // Nothing typed is lost.
     expect(fieldValue(page, "name")).toBe("Camille Nouvelle");
