@@ -284,6 +284,7 @@ export const en = {
   profileExport: "Download the profile as profile.json",
   profileExportLead: "A profile saved here wins over profile.json until you put it back there: download it and replace profile.json in your repository with it.",
   profileBack: "Back to writing",
+  profileRestoreInvalid: "This version was not restored: over today's profile.json it would not be a valid profile (listed below). Nothing was changed.",
   statusOverlay: "Profile edited in the browser on {date} (version {version}): it wins over profile.json until it is exported back.",
   statusOverlayConflicts: "profile.json changed these fields since, and the browser's edit wins over them: {fields}.",
 } as const;

@@ -274,6 +274,7 @@ export const fr = {
   profileExport: "Télécharger le profil en profile.json",
   profileExportLead: "Un profil enregistré ici l'emporte sur profile.json tant que vous ne l'y avez pas remis : téléchargez-le et remplacez profile.json par lui dans votre dépôt.",
   profileBack: "Retour à l'écriture",
+  profileRestoreInvalid: "Cette version n'a pas été restaurée : sur le profile.json d'aujourd'hui, elle ne serait pas un profil valide (voir ci-dessous). Rien n'a été modifié.",
   statusOverlay: "Profil modifié dans le navigateur le {date} (version {version}) : il l'emporte sur profile.json tant qu'il n'y est pas remis.",
   statusOverlayConflicts: "profile.json a changé ces champs depuis, et la modification du navigateur l'emporte sur eux : {fields}.",
 } as const satisfies Messages;

@@ -23,8 +23,18 @@ export interface ProfileFieldsProps {
   idPrefix?: string | undefined;
 }
 
-function problemText(problem: FormProblem, t: Messages): string {
-  return problem.line === undefined ? problem.message : fill(t.profileProblemLine, { line: String(problem.line), message: problem.message });
+/** A problem in words: the schema's message (English, marked so), after its line in the page's language. */
+function ProblemText({ problem, t }: { problem: FormProblem; t: Messages }) {
+  const message = <span lang="en">{problem.message}</span>;
+  if (problem.line === undefined) return message;
+  const [before = "", after = ""] = fill(t.profileProblemLine, { line: String(problem.line) }).split("{message}");
+  return (
+    <>
+      {before}
+      {message}
+      {after}
+    </>
+  );
 }
 
 /** The problems of one field, where `aria-describedby` points. */
@@ -33,8 +43,8 @@ function Problems({ id, problems, t }: { id: string; problems: FormProblem[] | u
   return (
     <span class="field-problems" id={id}>
       {problems.map((problem) => (
-        <span class="problem field-problem" lang="en">
-          {problemText(problem, t)}
+        <span class="problem field-problem">
+          <ProblemText problem={problem} t={t} />
         </span>
       ))}
     </span>

@@ -211,6 +211,20 @@ function SourceCard({ source, home, t, lang, now }: { source: SourceReport; home
   );
 }
 
+/** The profile edited in the browser: when, and the fields of profile.json it now hides. */
+function OverlayNote({ overlay, t, lang }: { overlay: NonNullable<StatusReport["profile_overlay"]>; t: Messages; lang: string }) {
+  return (
+    <section class="profile-overlay" aria-label={t.profileEditTitle}>
+      <p>{fill(t.statusOverlay, { date: exactDate(overlay.saved_at, lang), version: String(overlay.version) })}</p>
+      {overlay.conflicts.length > 0 ? (
+        <p class="problem">
+          {fill(t.statusOverlayConflicts, { fields: overlay.conflicts.join(", ") })} <a href="/new/profile/export">/new/profile/export</a>
+        </p>
+      ) : null}
+    </section>
+  );
+}
+
 export interface StatusPageData {
   report: StatusReport;
   name: string;
@@ -248,6 +262,7 @@ export function StatusPage({ report, name, t, lang, stylesheet, favicon, now }: 
           <dt>{t.statusItems}</dt>
           <dd>{report.item_count}</dd>
         </dl>
+        {report.profile_overlay ? <OverlayNote overlay={report.profile_overlay} t={t} lang={lang} /> : null}
         <ul class="sources">
           {report.sources.map((source) => (
             <SourceCard source={source} home={report.home} t={t} lang={lang} now={now} />

@@ -136,8 +136,17 @@ export function profileEditor(options: ProfileEditorOptions): Hono<AppEnv> {
     if (signed instanceof Response) return signed;
     const t = c.get("t");
     const version = versionOf(signed.form.get("restore"));
-    const restored = version === undefined ? undefined : await storeOf(c).restoreProfile(version);
-    if (!restored || !("saved" in restored)) return messagePage(c, t.notFoundTitle, t.profileVersionNotFound, 404);
+    const old = version === undefined ? undefined : (await storeOf(c).profileVersions(MAX_PROFILE_VERSIONS)).find((entry) => entry.version === version);
+    if (!old) return messagePage(c, t.notFoundTitle, t.profileVersionNotFound, 404);
+    // profile.json may have changed since that version: restored over today's file, it must still be a valid profile.
+    const result = validateProfile(overlaid(options.file, old).input);
+    if (!result.ok) {
+      const now = await current(c);
+      const problems = formProblems(result.problems, undefined, []);
+      return page(c, signed.session.csrf, { values: formFromProfile(now.input as Record<string, unknown>), version: now.overlay?.version ?? 0, problems, notice: { text: t.profileRestoreInvalid, problem: true } }, 400);
+    }
+    const restored = await storeOf(c).restoreProfile(old.version);
+    if (!("saved" in restored)) return messagePage(c, t.notFoundTitle, t.profileVersionNotFound, 404);
     return savedNow(restored.saved, c);
   });
 

@@ -280,6 +280,47 @@ describe("writing on the home at /new", () => {
   });
 });
 
+describe("editing the profile at /new/profile", () => {
+  it("shows the schema's message beside the accounts field with the form kept, previews and saves; zero axe violations, every field labelled and reached with Tab", async () => {
+    const { page, context, problems } = await visit("/new", { colorScheme: "light", width: 360 });
+    try {
+      await page.locator("#secret").fill(ADMIN_TOKEN);
+      await Promise.all([page.waitForURL(`${worker.url}/new`), page.getByRole("button", { name: "Se connecter" }).click()]);
+      await Promise.all([page.waitForURL(`${worker.url}/new/profile`), page.getByRole("link", { name: "Modifier votre profil" }).click()]);
+      assert.equal(await page.locator("h1").innerText(), "Modifier votre profil");
+      assert.deepEqual(await axeViolations(page), []);
+      await checkControls(page);
+      const accounts = `${profile.accounts[0]!.url}\nmastodon.social/@camille`;
+      await page.locator("#profile-accounts").fill(accounts);
+      await page.locator("#profile-note").fill("Une bio tapée dans Chromium.");
+      await Promise.all([page.waitForLoadState("load"), page.getByRole("button", { name: "Enregistrer le profil" }).click()]);
+      // The schema's message, beside the field that has it, and nothing typed lost.
+      assert.match(await page.locator("#profile-accounts-problem").innerText(), /^Ligne 2 : expected an https or mailto: URL, got "mastodon.social\/@camille"/);
+      assert.equal(await page.locator("#profile-accounts").getAttribute("aria-invalid"), "true");
+      assert.equal(await page.locator("#profile-accounts").inputValue(), accounts);
+      assert.equal(await page.locator("#profile-note").inputValue(), "Une bio tapée dans Chromium.");
+      assert.deepEqual(await axeViolations(page), []);
+      await page.screenshot({ path: join(SCREENSHOTS, "profile-problem-light-360.png"), fullPage: true });
+      // Fixed, previewed (the page's card), then saved.
+      await page.locator("#profile-accounts").fill(`${profile.accounts[0]!.url}\nhttps://github.com/camille`);
+      await Promise.all([page.waitForLoadState("load"), page.getByRole("button", { name: "Aperçu" }).click()]);
+      assert.equal(await page.locator(".preview .p-note").innerText(), "Une bio tapée dans Chromium.");
+      assert.deepEqual(await axeViolations(page), []);
+      await Promise.all([page.waitForURL(`${worker.url}/new/profile?saved=1`), page.getByRole("button", { name: "Enregistrer le profil" }).click()]);
+      assert.equal(await page.locator("p[role=status]").innerText(), "Votre profil est enregistré : version 1.");
+      assert.equal(await page.locator("#profile-note").inputValue(), "Une bio tapée dans Chromium.");
+      assert.deepEqual(await axeViolations(page), []);
+      // The one expected error answer, the refused save (and Chromium's console line about it): nothing else.
+      const refused = [`HTTP 400: ${worker.url}/new/profile`, "console error: Failed to load resource: the server responded with a status of 400 (Bad Request)"];
+      // A favicon still loading when a submit leaves the page is aborted by Chromium: no fault of the page.
+      assert.deepEqual(problems.filter((problem) => !refused.includes(problem) && !/^failed: \S+\/favicon\.[a-z0-9]+\.svg net::ERR_ABORTED$/.test(problem)), []);
+      assert.ok(problems.includes(refused[0]!));
+    } finally {
+      await context.close();
+    }
+  });
+});
+
 describe("a post with comments", () => {
   const path = new URL(CONVERSATION_POST.url).pathname;
 

@@ -49,7 +49,7 @@ describe("/new/profile", () => {
     expect(response.status).toBe(400);
     const page = await response.text();
     expect(page).toContain('id="profile-accounts-problem"');
-    expect(page).toContain("Ligne 3 : expected an https or mailto: URL, got &quot;mastodon.social/@camille&quot;");
+    expect(page).toContain('Ligne 3 : <span lang="en">expected an https or mailto: URL, got &quot;mastodon.social/@camille&quot;</span>');
     expect(page).toMatch(/name="accounts"[^>]*aria-describedby="profile-accounts-hint profile-accounts-problem" aria-invalid="true"/);
     // Nothing typed is lost.
     expect(fieldValue(page, "name")).toBe("Camille Nouvelle");
@@ -108,6 +108,22 @@ describe("/new/profile", () => {
     ]);
     expect(saved.map((overlay) => overlay.version)).toEqual([1, 2, 3]);
     expect(JSON.parse((await env.M2_KV.get(PROFILE_KEY))!).version).toBe(3);
+  });
+
+  it("refuses to restore a version that today's profile.json would make invalid, changing nothing", async () => {
+    const file = profileWith([{ url: "https://github.com/camille" }, { url: "https://mastodon.social/@camille" }]);
+    const worker = workerFor(file);
+    const signed = await signIn(worker);
+    expect((await post(worker, "/new/profile", signed, profileForm(signed, { accounts: "https://github.com/camille" }))).status).toBe(303);
+    expect((await post(worker, "/new/profile", signed, profileForm(signed, { version: "1", accounts: "https://github.com/camille\nhttps://mastodon.social/@camille" }))).status).toBe(303);
+    // profile.json now names the Mastodon account in a WebFinger alias: version 1 has no such account.
+    const later = workerFor({ ...file, webfinger: { camille: "https://mastodon.social/@camille" } });
+    const response = await post(later, "/new/profile/restore", signed, new URLSearchParams({ csrf: signed.csrf, restore: "1" }));
+    expect(response.status).toBe(400);
+    const page = await response.text();
+    expect(page).toContain("Cette version n&#39;a pas été restaurée");
+    expect(page).toContain("which is not one of accounts[].url");
+    expect((await profileStore(env, HOME).profileVersions()).map((version) => version.version)).toEqual([2, 1]);
   });
 
   it("refuses a save against an older version: 409, what was typed kept, the other save intact", async () => {

@@ -112,7 +112,7 @@ describe("ProfileFields", () => {
     const html = await render(ProfileFields({ t: en, values: { accounts: "a\n\nx" }, problems }));
     expect(html).toContain('aria-describedby="profile-accounts-hint profile-accounts-problem" aria-invalid="true"');
     expect(html).toContain('id="profile-accounts-problem"');
-    expect(html).toContain("Line 3: expected an https or mailto: URL, got &quot;x&quot;");
+    expect(html).toContain('Line 3: <span lang="en">expected an https or mailto: URL, got &quot;x&quot;</span>');
     // The other fields are not marked.
     expect(html.match(/aria-invalid/g)).toHaveLength(1);
   });
