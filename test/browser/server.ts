@@ -83,7 +83,7 @@ export async function startWorker(port = Number(process.env.M2_BROWSER_PORT ?? 8
       compatibilityDate,
       compatibilityFlags: ["nodejs_compat"],
       kvNamespaces: ["M2_KV"],
-      durableObjects: { HOME: { className: "HomeStore", useSQLite: true } },
+      durableObjects: { HOME: { className: "HomeStore", useSQLite: true }, COMMUNITY: { className: "CommunityStore", useSQLite: true } },
       bindings: { ADMIN_TOKEN, FIXTURES: fixtures() },
       outboundService: (request: Request) => {
         outbound.push(request.url);
