@@ -3,10 +3,10 @@
  * profile, with the member's canonical URL and the community's share of the cron's CPU), its card
  * on the community's page, and its creation at sign-up.
  */
-import { homeStore } from "../auth/home-store.ts";
 import type { ProfileOverlay } from "../config/overlay.ts";
 import type { HomeWorker, Homes } from "../homes.ts";
 import type { HomeEnv } from "../model.ts";
+import { profileStore } from "../posts/profile-versions.ts";
 import { memberEnv } from "./member-env.ts";
 import type { Member, MemberCard } from "./store.ts";
 
@@ -32,7 +32,7 @@ export function underTerms(input: unknown, terms: MemberTerms): unknown {
 /** The Worker of a member's home, or null when the member has no profile yet (a sign-up cut short). */
 export async function memberWorker(homes: Homes, env: Env, member: Member): Promise<HomeWorker | null> {
   const own = memberEnv(env, member.handle);
-  return homes.worker(member.handle, {}, own.M2_KV, { fallback: () => homeStore(own, member.card.url).profileOverlay() });
+  return homes.worker(member.handle, {}, own.M2_KV, { fallback: () => profileStore(own, member.card.url).profileOverlay() });
 }
 
 /**
@@ -40,7 +40,7 @@ export async function memberWorker(homes: Homes, env: Env, member: Member): Prom
  * builds their home in this isolate, so the welcome page's link opens it at once.
  */
 export async function createMemberProfile(homes: Homes, env: HomeEnv, member: Member, profile: Record<string, unknown>): Promise<HomeWorker> {
-  const result = await homeStore(env, member.card.url).saveProfile({ profile: profile as ProfileOverlay["profile"], base: {} }, 0);
+  const result = await profileStore(env, member.card.url).saveProfile({ profile: profile as ProfileOverlay["profile"], base: {} }, 0);
   if (!("saved" in result)) throw new Error(`the new home's profile was refused: ${result.refused}`);
   return homes.saved(member.handle, {}, result.saved as ProfileOverlay);
 }

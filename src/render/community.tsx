@@ -174,17 +174,22 @@ export type JoinProblems = Partial<Record<"name" | "handle" | "note" | "lang" | 
 function Field(props: { id: keyof JoinProblems; label: string; hint?: string; problems: JoinProblems; children: (describedBy: string | undefined, invalid: boolean) => unknown }) {
   const problems = props.problems[props.id] ?? [];
   const ids = [props.hint ? `${props.id}-hint` : "", problems.length > 0 ? `${props.id}-problem` : ""].filter(Boolean).join(" ") || undefined;
+  // Laid out as the other forms' fields (compose, profile): label, hint and control one under the other.
   return (
-    <p class="field">
+    <p class={problems.length > 0 ? "field field-invalid" : "field"}>
       <label for={props.id}>{props.label}</label>
       {props.hint ? (
-        <small id={`${props.id}-hint`} class="hint">
-          {props.hint}
-        </small>
+        <>
+          <br />
+          <small id={`${props.id}-hint`} class="hint">
+            {props.hint}
+          </small>
+        </>
       ) : null}
+      <br />
       {props.children(ids, problems.length > 0)}
       {problems.length > 0 ? (
-        <span id={`${props.id}-problem`} class="problem">
+        <span id={`${props.id}-problem`} class="problem field-problem">
           {problems.join(" ")}
         </span>
       ) : null}
@@ -197,7 +202,7 @@ export function JoinPage(props: { community: Community; values: JoinValues; prob
   const any = Object.values(problems).some((list) => list && list.length > 0);
   return (
     <Document lang={t.code} title={`${c.joinTitle} — ${community.name}`} stylesheet={props.stylesheet} webmention={false}>
-      <main id="content" class="compose join">
+      <main id="content" class="error-page compose join">
         <h1>{c.joinTitle}</h1>
         <p>{c.joinLead}</p>
         {any ? (
@@ -207,11 +212,11 @@ export function JoinPage(props: { community: Community; values: JoinValues; prob
         ) : null}
         <form method="post" action={props.action}>
           <Field id="name" label={c.joinName} problems={problems}>
-            {(describedBy, invalid) => <input id="name" name="name" required maxlength={100} autocomplete="name" value={values.name} aria-describedby={describedBy} aria-invalid={invalid ? "true" : undefined} />}
+            {(describedBy, invalid) => <input id="name" name="name" type="text" required maxlength={100} autocomplete="name" value={values.name} aria-describedby={describedBy} aria-invalid={invalid ? "true" : undefined} />}
           </Field>
           <Field id="handle" label={c.joinHandle} hint={fill(c.joinHandleHint, { handle: values.handle || "camille", domain: community.domain })} problems={problems}>
             {(describedBy, invalid) => (
-              <input id="handle" name="handle" required minlength={2} maxlength={30} autocomplete="username" autocapitalize="none" spellcheck={false} value={values.handle} aria-describedby={describedBy} aria-invalid={invalid ? "true" : undefined} />
+              <input id="handle" name="handle" type="text" required minlength={2} maxlength={30} autocomplete="username" autocapitalize="none" spellcheck={false} value={values.handle} aria-describedby={describedBy} aria-invalid={invalid ? "true" : undefined} />
             )}
           </Field>
           <Field id="note" label={c.joinNote} problems={problems}>
@@ -257,7 +262,7 @@ export function WelcomePage(props: { home: string; handle: string; secret: strin
   const { c, t } = props;
   return (
     <Document lang={t.code} title={c.welcomeTitle} stylesheet={props.stylesheet} webmention={false}>
-      <main id="content" class="compose welcome">
+      <main id="content" class="error-page compose welcome">
         <h1>{c.welcomeTitle}</h1>
         <p>{fill(c.welcomeLead, { url: props.home })}</p>
         {/* A sign-in form, already filled: submitting it offers to save the secret in the browser's password manager and signs in. */}
@@ -265,13 +270,16 @@ export function WelcomePage(props: { home: string; handle: string; secret: strin
           <input type="hidden" name="csrf" value={props.signIn.csrf} />
           <p class="field">
             <label for="username">{c.welcomeHandle}</label>
-            <input id="username" name="username" autocomplete="username" readonly value={props.handle} />
+            <br />
+            <input id="username" name="username" type="text" autocomplete="username" readonly value={props.handle} />
           </p>
           <p class="field">
             <label for="secret">{c.welcomeSecret}</label>
+            <br />
             <small id="secret-hint" class="hint">
               {c.welcomeSecretHint}
             </small>
+            <br />
             <input id="secret" name="secret" type="text" autocomplete="new-password" readonly spellcheck={false} value={props.secret} aria-describedby="secret-hint" class="secret" />
           </p>
           <p>

@@ -7,6 +7,8 @@
 import { createWorker } from "../../src/app.tsx";
 
 export { HomeStore } from "../../src/posts/store.ts";
+// wrangler.toml declares the community's Durable Object too (unused by a single home): exported so wrangler bundles this entry.
+export { CommunityStore } from "../../src/community/store.ts";
 import profile from "./profile.json";
 
 interface BrowserEnv extends Env {
