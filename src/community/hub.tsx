@@ -12,14 +12,15 @@ import { secureHeaders } from "hono/secure-headers";
 import { signInFormToken } from "../auth/session.ts";
 import { sameSecret } from "../auth/secret.ts";
 import { homeStore } from "../auth/home-store.ts";
-import { validateProfile } from "../config/index.ts";
+import { validateProfile, type Profile } from "../config/index.ts";
+import { accountLines, COMMUNITY_SHOWN, formProblems, profileFromForm, type FormProblems, type ProfileForm } from "../config/profile-form.ts";
 import { communityMessages, type CommunityMessages } from "../i18n/community.ts";
 import { messagesFor, type Messages } from "../i18n/languages.ts";
 import type { Item, Source } from "../model.ts";
 import { policyWithFormAction, CONTENT_SECURITY_POLICY } from "../routes/csp.ts";
 import { FORMATS } from "../routes/feeds.ts";
 import type { FeedDocument } from "../render/feeds.ts";
-import { CommunityMessagePage, CommunityPage, CommunityStatusPage, JoinPage, WelcomePage, type HomeHealth, type JoinProblems, type JoinValues } from "../render/community.tsx";
+import { CommunityMessagePage, CommunityPage, CommunityStatusPage, JoinPage, WelcomePage, type HomeHealth } from "../render/community.tsx";
 import { CSS, STYLESHEET_PATH } from "../render/style.ts";
 import { itemSources } from "../site.ts";
 import { handleProblem as handleProblemOf, memberUrl, type Community } from "./config.ts";
@@ -202,7 +203,7 @@ export function communityHub({ community, directory, homes }: HubContext) {
     const messages = c.get("c");
     c.header("Cache-Control", "no-store");
     if (state !== "open") return html(c, <CommunityMessagePage title={messages.inviteUsedTitle} message={inviteRefusal(messages, state)} community={community} c={messages} t={c.get("t")} stylesheet={STYLESHEET_PATH} />, 410);
-    const values: JoinValues = { name: "", handle: "", note: "", lang: c.get("t").code, accounts: "", planet: false };
+    const values: ProfileForm = { name: "", handle: "", note: "", lang: c.get("t").code, photo: "", accounts: "" };
     c.header("Content-Security-Policy", policyWithFormAction(["'self'"]));
     return html(c, <JoinPage community={community} values={values} problems={{}} c={messages} t={c.get("t")} stylesheet={STYLESHEET_PATH} action={c.req.path} />);
   });
@@ -213,42 +214,39 @@ export function communityHub({ community, directory, homes }: HubContext) {
     const t = c.get("t");
     const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
     const text = (name: string, max: number) => (typeof form[name] === "string" ? (form[name] as string).slice(0, max) : "");
-    const values: JoinValues = {
-      name: text("name", 200),
-      handle: text("handle", 60).trim().toLowerCase(),
-      note: text("note", 1000),
-      lang: text("lang", 10) === "en" ? "en" : "fr",
-      accounts: text("accounts", 20_000),
-      planet: form.community === "on",
-    };
+    // Each field as typed, cut to a length no valid profile exceeds (the schema says what is wrong).
+    const values: ProfileForm = { [COMMUNITY_SHOWN]: "1" };
+    for (const field of ["name", "handle", "note", "lang", "photo", "accounts", "community"] as const) values[field] = text(field, field === "accounts" ? 20_000 : 1_000);
+    values.handle = (values.handle ?? "").trim().toLowerCase();
     c.header("Cache-Control", "no-store");
-    const again = (problems: JoinProblems, status: 400 | 409) => {
+    const again = (problems: FormProblems, status: 400 | 409) => {
       c.header("Content-Security-Policy", policyWithFormAction(["'self'"]));
       return html(c, <JoinPage community={community} values={values} problems={problems} c={messages} t={t} stylesheet={STYLESHEET_PATH} action={c.req.path} />, status);
     };
-    const home = memberUrl(community, values.handle);
+    const handle = values.handle;
+    const home = memberUrl(community, handle);
     const drafted = draftProfile(values, home, messages);
     if ("problems" in drafted) return again(drafted.problems, 400);
-    const result: JoinResult = await communityStore(c.env).join(token, values.handle, cardOf(drafted.profile));
+    const result: JoinResult = await communityStore(c.env).join(token, handle, cardOf(drafted.profile));
     if ("refused" in result) {
       const refusal = result.refused;
       if (refusal === "used" || refusal === "expired" || refusal === "unknown") {
         return html(c, <CommunityMessagePage title={messages.inviteUsedTitle} message={inviteRefusal(messages, refusal)} community={community} c={messages} t={t} stylesheet={STYLESHEET_PATH} />, 410);
       }
       if (refusal === "full") return html(c, <CommunityMessagePage title={messages.inviteUsedTitle} message={messages.communityFull} community={community} c={messages} t={t} stylesheet={STYLESHEET_PATH} />, 409);
-      return again({ handle: [refusal === "taken" ? messages.handleTaken : refusal === "reserved" ? messages.handleReserved : messages.handleFormat] }, 409);
+      return again({ handle: [{ path: "handle", message: refusal === "taken" ? messages.handleTaken : refusal === "reserved" ? messages.handleReserved : messages.handleFormat }] }, 409);
     }
     directory.prime(result.directory);
-    const env = memberEnv(c.env, values.handle);
+    const env = memberEnv(c.env, handle);
     const store = homeStore(env, home);
     const secret = await store.claimOwner();
     if (!secret) return html(c, <CommunityMessagePage title={messages.inviteUsedTitle} message={messages.inviteUsed} community={community} c={messages} t={t} stylesheet={STYLESHEET_PATH} />, 409);
-    const worker = await createMemberProfile(homes, env, result.joined, drafted.profile);
+    const worker = await createMemberProfile(homes, env, result.joined, drafted.input);
     // The new home's feeds start refreshing now, after the answer.
     if (worker.site) c.executionCtx.waitUntil(worker.timelines.run(env.M2_KV).catch((error: unknown) => console.error("first refresh failed:", error instanceof Error ? error.message : String(error))));
     const signIn = { action: new URL("/new/session", home).href, csrf: await signInFormToken(await store.formKey(), Math.floor(Date.now() / 1000)) };
     c.header("Content-Security-Policy", policyWithFormAction([new URL(home).origin]));
-    return html(c, <WelcomePage home={home} handle={values.handle} secret={secret} signIn={signIn} accounts={drafted.profile.accounts.map((account) => account.url)} c={messages} t={t} stylesheet={STYLESHEET_PATH} />, 201);
+    return html(c, <WelcomePage home={home} handle={handle} secret={secret} signIn={signIn} accounts={drafted.profile.accounts.map((account) => account.url)} c={messages} t={t} stylesheet={STYLESHEET_PATH} />, 201);
   });
 
   hub.notFound(async (c) => {
@@ -266,45 +264,20 @@ export function communityHub({ community, directory, homes }: HubContext) {
   return hub;
 }
 
-type DraftProfile = { name: string; url: string; lang: string; note?: string; accounts: { url: string }[]; community?: boolean };
-
 /**
- * The invitation form as a profile, checked by the same schema as profile.json: each problem goes
- * next to its field, an account's with its line number.
+ * The invitation form as a profile (config/profile-form.ts, as /new/profile reads it), checked by
+ * the same schema as profile.json: each problem goes next to its field, an account's with its
+ * line; the handle's own rules too.
  */
-export function draftProfile(values: JoinValues, home: string, messages: CommunityMessages): { profile: DraftProfile } | { problems: JoinProblems } {
-  const lines = values.accounts.split("\n").map((line) => line.trim()).filter((line) => line !== "").slice(0, MAX_ACCOUNT_LINES);
-  const profile: DraftProfile = {
-    name: values.name,
-    url: home,
-    lang: values.lang,
-    ...(values.note.trim() ? { note: values.note } : {}),
-    accounts: lines.map((url) => ({ url })),
-    ...(values.planet ? { community: true } : {}),
-  };
-  const problems: JoinProblems = {};
-  const add = (field: keyof JoinProblems, message: string) => (problems[field] ??= []).push(message);
-  const handle = handleProblemMessage(values.handle, messages);
-  if (handle) add("handle", handle);
-  const checked = validateProfile(profile);
-  if (!checked.ok) {
-    for (const problem of checked.problems) {
-      const colon = problem.indexOf(": ");
-      const path = problem.slice(0, colon);
-      const message = problem.slice(colon + 2);
-      if (path.startsWith("accounts[")) {
-        const line = Number(path.slice("accounts[".length, path.indexOf("]"))) + 1;
-        add("accounts", `${messages.accountsLine.replace("{line}", String(line))}: ${message}`);
-      } else if (path === "accounts") add("accounts", message);
-      else if (path === "name" || path === "note" || path === "lang") add(path, message);
-      else if (path === "url") add("handle", message);
-      else add("name", problem);
-    }
-  }
-  return Object.keys(problems).length > 0 ? { problems } : { profile };
-}
-
-function handleProblemMessage(handle: string, messages: CommunityMessages): string | null {
-  const problem = handleProblemOf(handle);
-  return problem === "format" ? messages.handleFormat : problem === "reserved" ? messages.handleReserved : null;
+export function draftProfile(form: ProfileForm, home: string, messages: CommunityMessages): { profile: Profile; input: Record<string, unknown> } | { problems: FormProblems } {
+  const lines = accountLines(form.accounts ?? "");
+  const kept: ProfileForm = lines.length > MAX_ACCOUNT_LINES ? { ...form, accounts: lines.slice(0, MAX_ACCOUNT_LINES).map((line) => line.url).join("\n") } : form;
+  const input = profileFromForm(kept, { url: home }) as Record<string, unknown>;
+  const checked = validateProfile(input);
+  const problems: FormProblems = checked.ok ? {} : formProblems(checked.problems, kept);
+  const handle = handleProblemOf(form.handle ?? "");
+  // The handle's own rule says it better than the URL made from it.
+  if (handle) problems.handle = [{ path: "handle", message: handle === "format" ? messages.handleFormat : messages.handleReserved }];
+  if (Object.keys(problems).length > 0 || !checked.ok) return { problems };
+  return { profile: checked.profile, input };
 }

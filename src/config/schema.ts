@@ -40,7 +40,7 @@ function decodable(input: string): boolean {
 }
 
 /** Accounts one profile may list: each is a source the cron reads and a rel=me link the page shows. */
-export const MAX_ACCOUNTS = 50;
+export const MAX_ACCOUNTS = 500;
 
 const httpsUrl = urlWith(["https:"], "an https URL");
 const webUrl = urlWith(["https:", "http:"], "an http(s) URL");

@@ -9,7 +9,9 @@ import { fill } from "../i18n/languages.ts";
 import type { CommunityMessages } from "../i18n/community.ts";
 import type { Messages } from "../i18n/languages.ts";
 import type { Item, Source } from "../model.ts";
+import { COMMUNITY_SHOWN, type FormProblems, type ProfileForm } from "../config/profile-form.ts";
 import { Document, Entry, LanguageSwitch } from "./page.tsx";
+import { ProfileFields } from "./profile-form.tsx";
 
 export interface HomeHealth {
   handle: string;
@@ -159,45 +161,11 @@ export function CommunityMessagePage(props: { title: string; message: string; co
   );
 }
 
-/** What the person typed, given back with the form when something needs fixing. */
-export interface JoinValues {
-  name: string;
-  handle: string;
-  note: string;
-  lang: string;
-  accounts: string;
-  planet: boolean;
-}
-
-export type JoinProblems = Partial<Record<"name" | "handle" | "note" | "lang" | "accounts", string[]>>;
-
-function Field(props: { id: keyof JoinProblems; label: string; hint?: string; problems: JoinProblems; children: (describedBy: string | undefined, invalid: boolean) => unknown }) {
-  const problems = props.problems[props.id] ?? [];
-  const ids = [props.hint ? `${props.id}-hint` : "", problems.length > 0 ? `${props.id}-problem` : ""].filter(Boolean).join(" ") || undefined;
-  // Laid out as the other forms' fields (compose, profile): label, hint and control one under the other.
-  return (
-    <p class={problems.length > 0 ? "field field-invalid" : "field"}>
-      <label for={props.id}>{props.label}</label>
-      {props.hint ? (
-        <>
-          <br />
-          <small id={`${props.id}-hint`} class="hint">
-            {props.hint}
-          </small>
-        </>
-      ) : null}
-      <br />
-      {props.children(ids, problems.length > 0)}
-      {problems.length > 0 ? (
-        <span id={`${props.id}-problem`} class="problem field-problem">
-          {problems.join(" ")}
-        </span>
-      ) : null}
-    </p>
-  );
-}
-
-export function JoinPage(props: { community: Community; values: JoinValues; problems: JoinProblems; c: CommunityMessages; t: Messages; stylesheet: string; action: string }) {
+/**
+ * The invitation's form: the profile's own fields (render/profile-form.tsx, as /new/profile draws
+ * them) with the handle and the planet's checkbox, each problem next to its field.
+ */
+export function JoinPage(props: { community: Community; values: ProfileForm; problems: FormProblems; c: CommunityMessages; t: Messages; stylesheet: string; action: string }) {
   const { c, t, values, problems, community } = props;
   const any = Object.values(problems).some((list) => list && list.length > 0);
   return (
@@ -211,44 +179,8 @@ export function JoinPage(props: { community: Community; values: JoinValues; prob
           </p>
         ) : null}
         <form method="post" action={props.action}>
-          <Field id="name" label={c.joinName} problems={problems}>
-            {(describedBy, invalid) => <input id="name" name="name" type="text" required maxlength={100} autocomplete="name" value={values.name} aria-describedby={describedBy} aria-invalid={invalid ? "true" : undefined} />}
-          </Field>
-          <Field id="handle" label={c.joinHandle} hint={fill(c.joinHandleHint, { handle: values.handle || "camille", domain: community.domain })} problems={problems}>
-            {(describedBy, invalid) => (
-              <input id="handle" name="handle" type="text" required minlength={2} maxlength={30} autocomplete="username" autocapitalize="none" spellcheck={false} value={values.handle} aria-describedby={describedBy} aria-invalid={invalid ? "true" : undefined} />
-            )}
-          </Field>
-          <Field id="note" label={c.joinNote} problems={problems}>
-            {(describedBy, invalid) => (
-              <textarea id="note" name="note" rows={3} maxlength={500} aria-describedby={describedBy} aria-invalid={invalid ? "true" : undefined}>
-                {values.note}
-              </textarea>
-            )}
-          </Field>
-          <Field id="lang" label={c.joinLang} problems={problems}>
-            {(describedBy) => (
-              <select id="lang" name="lang" aria-describedby={describedBy}>
-                <option value="fr" selected={values.lang === "fr"}>
-                  Français
-                </option>
-                <option value="en" selected={values.lang === "en"}>
-                  English
-                </option>
-              </select>
-            )}
-          </Field>
-          <Field id="accounts" label={c.joinAccounts} hint={c.joinAccountsHint} problems={problems}>
-            {(describedBy, invalid) => (
-              <textarea id="accounts" name="accounts" rows={5} spellcheck={false} autocapitalize="none" aria-describedby={describedBy} aria-invalid={invalid ? "true" : undefined}>
-                {values.accounts}
-              </textarea>
-            )}
-          </Field>
-          <p class="field checkbox">
-            <input type="checkbox" id="community" name="community" value="on" checked={values.planet} />
-            <label for="community">{c.joinPlanet}</label>
-          </p>
+          <input type="hidden" name={COMMUNITY_SHOWN} value="1" />
+          <ProfileFields t={t} values={values} problems={problems} handle={{ domain: community.domain }} community idPrefix="join" />
           <p>
             <button type="submit">{c.joinSubmit}</button>
           </p>

@@ -138,12 +138,12 @@ describe("a home in five minutes", () => {
 
       // A bad account line: the form comes back with the schema's message beside the field, everything kept.
       const typed = `${ACCOUNTS[0]}\n${BAD_LINE}`;
-      await page.locator("#name").fill(NAME);
-      await page.locator("#handle").fill(HANDLE);
-      await page.locator("#note").fill(NOTE);
-      await page.locator("#lang").selectOption("fr");
-      await page.locator("#accounts").fill(typed);
-      await page.locator("#community").check();
+      await page.locator("#join-name").fill(NAME);
+      await page.locator("#join-handle").fill(HANDLE);
+      await page.locator("#join-note").fill(NOTE);
+      await page.locator("#join-lang").selectOption("fr");
+      await page.locator("#join-accounts").fill(typed);
+      await page.locator("#join-community").check();
       const [refused] = await Promise.all([page.waitForResponse((response) => response.request().method() === "POST" && response.url() === invitation), page.getByRole("button", { name: "Créer ma maison" }).click()]);
       assert.equal(refused.status(), 400);
       await page.waitForLoadState("load");
@@ -151,19 +151,19 @@ describe("a home in five minutes", () => {
       assert.equal(schema.ok, false);
       const expected = schema.ok ? "" : schema.problems[0]!.replace(/^accounts\[1\]\.url: /, "");
       assert.match(expected, /mastodon\.social\/@x/);
-      assert.equal(await page.locator("#accounts").getAttribute("aria-invalid"), "true");
-      const described = await descriptionsOf(page, "#accounts");
-      assert.ok(described.some((text) => text === `ligne 2: ${expected}`), `the accounts field is described by the schema's message, got ${JSON.stringify(described)}`);
-      assert.equal(await page.locator("#accounts-problem").innerText(), `ligne 2: ${expected}`);
+      assert.equal(await page.locator("#join-accounts").getAttribute("aria-invalid"), "true");
+      const described = await descriptionsOf(page, "#join-accounts");
+      assert.ok(described.some((text) => text === `Ligne 2 : ${expected}`), `the accounts field is described by the schema's message, got ${JSON.stringify(described)}`);
+      assert.equal(await page.locator("#join-accounts-problem").innerText(), `Ligne 2 : ${expected}`);
       assert.equal(await page.getByRole("alert").innerText(), "Quelque chose est à corriger : voyez les messages à côté des champs.");
       // Only the accounts field is marked.
-      assert.deepEqual(await page.locator("[aria-invalid=true]").evaluateAll((fields) => fields.map((field) => field.id)), ["accounts"]);
-      assert.equal(await page.locator("#name").inputValue(), NAME);
-      assert.equal(await page.locator("#handle").inputValue(), HANDLE);
-      assert.equal(await page.locator("#note").inputValue(), NOTE);
-      assert.equal(await page.locator("#lang").inputValue(), "fr");
-      assert.equal(await page.locator("#accounts").inputValue(), typed);
-      assert.equal(await page.locator("#community").isChecked(), true);
+      assert.deepEqual(await page.locator("[aria-invalid=true]").evaluateAll((fields) => fields.map((field) => field.id)), ["join-accounts"]);
+      assert.equal(await page.locator("#join-name").inputValue(), NAME);
+      assert.equal(await page.locator("#join-handle").inputValue(), HANDLE);
+      assert.equal(await page.locator("#join-note").inputValue(), NOTE);
+      assert.equal(await page.locator("#join-lang").inputValue(), "fr");
+      assert.equal(await page.locator("#join-accounts").inputValue(), typed);
+      assert.equal(await page.locator("#join-community").isChecked(), true);
       assert.deepEqual(await axeViolations(page), [], "the join page with its problem");
       await page.screenshot({ path: join(SCREENSHOTS, "join-problem-light-360.png"), fullPage: true });
       // The one expected error: the refused form's 400 (Chromium logs it to the console too).
@@ -171,7 +171,7 @@ describe("a home in five minutes", () => {
       problems.length = 0;
 
       // Fixed, submitted: the welcome page, with the secret shown once in a sign-in form.
-      await page.locator("#accounts").fill(ACCOUNTS.join("\n"));
+      await page.locator("#join-accounts").fill(ACCOUNTS.join("\n"));
       const [welcomed] = await Promise.all([page.waitForResponse((response) => response.request().method() === "POST" && response.url() === invitation), page.getByRole("button", { name: "Créer ma maison" }).click()]);
       assert.equal(welcomed.status(), 201);
       await page.waitForLoadState("load");

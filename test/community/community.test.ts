@@ -113,9 +113,9 @@ describe("invitations", () => {
     const response = await join(url, { name: "Alice", handle: "alice", note: "Bonjour", lang: "fr", accounts: "https://github.com/alice\nmastodon.social/@alice" });
     expect(response.status).toBe(400);
     const html = await response.text();
-    expect(html).toContain("ligne 2");
+    expect(html).toContain("Ligne 2 : ");
     expect(html).toContain("expected an https or mailto: URL");
-    expect(html).toMatch(/id="accounts"[^>]*aria-invalid="true"/);
+    expect(html).toMatch(/id="join-accounts"[^>]*aria-invalid="true"/);
     expect(html).toContain("mastodon.social/@alice</textarea>");
     expect(html).toContain('value="Alice"');
     // Nothing was used up: the same invitation still works.
@@ -126,7 +126,7 @@ describe("invitations", () => {
     const { invite, join, member } = setup();
     const reserved = await join(await invite(), { name: "W", handle: "www", lang: "fr", accounts: "" });
     expect(reserved.status).toBe(400);
-    expect(await reserved.text()).toMatch(/id="handle"[^>]*aria-invalid="true"/);
+    expect(await reserved.text()).toMatch(/id="join-handle"[^>]*aria-invalid="true"/);
     await member("alice");
     const taken = await join(await invite(), { name: "Other", handle: "alice", lang: "fr", accounts: "" });
     expect(taken.status).toBe(409);

@@ -224,7 +224,7 @@ describe("a broken profile.json", () => {
     ["account URL without scheme", { ...base, accounts: [{ url: "mastodon.social/@camille" }] }, /^accounts\[0\]\.url: expected an https or mailto: URL/],
     ["unknown field", { ...base, nmae: "typo" }, /^nmae: unknown field/],
     ["unknown account field", { ...base, accounts: [{ url: "https://a.example/", lable: "x" }] }, /^accounts\[0\]\.lable: unknown field/],
-    ["too many accounts", { ...base, accounts: Array.from({ length: 51 }, (_, index) => ({ url: `https://a${index}.example/` })) }, /^accounts: expected at most 50 accounts$/],
+    ["too many accounts", { ...base, accounts: Array.from({ length: 501 }, (_, index) => ({ url: `https://a${index}.example/` })) }, /^accounts: expected at most 500 accounts$/],
     ["accounts not a list", { ...base, accounts: "https://a.example/" }, /^accounts: expected a list of accounts$/],
     ["wrong type", { ...base, name: 42 }, /^name: expected your name as text$/],
     ["bad settings value", { ...base, settings: { refreshMinutes: 0 } }, /^settings\.refreshMinutes: expected at least 1$/],
