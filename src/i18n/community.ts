@@ -25,14 +25,6 @@ export interface CommunityMessages {
   goToCommunity: string;
   joinTitle: string;
   joinLead: string;
-  joinName: string;
-  joinHandle: string;
-  joinHandleHint: string;
-  joinNote: string;
-  joinLang: string;
-  joinAccounts: string;
-  joinAccountsHint: string;
-  joinPlanet: string;
   joinSubmit: string;
   joinFix: string;
   inviteUsedTitle: string;
@@ -43,7 +35,6 @@ export interface CommunityMessages {
   handleReserved: string;
   handleTaken: string;
   communityFull: string;
-  accountsLine: string;
   welcomeTitle: string;
   welcomeLead: string;
   welcomeSecret: string;
@@ -79,14 +70,6 @@ export const communityEn: CommunityMessages = {
   goToCommunity: "Go to the community's page",
   joinTitle: "Make your home",
   joinLead: "Your home is your own address on the web: one page with all your accounts, one feed of everything you post. It takes a minute.",
-  joinName: "Your name",
-  joinHandle: "Your address",
-  joinHandleHint: "Lowercase letters, digits and dashes: your home will be https://{handle}.{domain}/",
-  joinNote: "A few words about you (optional)",
-  joinLang: "Language of your page",
-  joinAccounts: "Your accounts elsewhere (optional)",
-  joinAccountsHint: "One address per line: https://mastodon.social/@you, https://github.com/you… None is fine.",
-  joinPlanet: "Show my posts on the community's page",
   joinSubmit: "Make my home",
   joinFix: "Something needs fixing: see the messages next to the fields.",
   inviteUsedTitle: "This invitation cannot be used",
@@ -97,7 +80,6 @@ export const communityEn: CommunityMessages = {
   handleReserved: "This address is reserved: choose another.",
   handleTaken: "Someone already has this address: choose another.",
   communityFull: "The community is full for now.",
-  accountsLine: "line {line}",
   welcomeTitle: "Your home is ready",
   welcomeLead: "Welcome! Your home is at {url}.",
   welcomeSecret: "Your secret",
@@ -133,14 +115,6 @@ export const communityFr: CommunityMessages = {
   goToCommunity: "Aller à la page de la communauté",
   joinTitle: "Créez votre maison",
   joinLead: "Votre maison, c'est votre adresse à vous sur le web : une page avec tous vos comptes, un flux de tout ce que vous publiez. Cela prend une minute.",
-  joinName: "Votre nom",
-  joinHandle: "Votre adresse",
-  joinHandleHint: "Lettres minuscules, chiffres et tirets : votre maison sera https://{handle}.{domain}/",
-  joinNote: "Quelques mots sur vous (facultatif)",
-  joinLang: "Langue de votre page",
-  joinAccounts: "Vos comptes ailleurs (facultatif)",
-  joinAccountsHint: "Une adresse par ligne : https://mastodon.social/@vous, https://github.com/vous… Aucune, c'est bien aussi.",
-  joinPlanet: "Montrer mes publications sur la page de la communauté",
   joinSubmit: "Créer ma maison",
   joinFix: "Quelque chose est à corriger : voyez les messages à côté des champs.",
   inviteUsedTitle: "Cette invitation ne peut pas servir",
@@ -151,7 +125,6 @@ export const communityFr: CommunityMessages = {
   handleReserved: "Cette adresse est réservée : choisissez-en une autre.",
   handleTaken: "Quelqu'un a déjà cette adresse : choisissez-en une autre.",
   communityFull: "La communauté est complète pour l'instant.",
-  accountsLine: "ligne {line}",
   welcomeTitle: "Votre maison est prête",
   welcomeLead: "Bienvenue ! Votre maison est à l'adresse {url}.",
   welcomeSecret: "Votre secret",
