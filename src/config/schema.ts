@@ -140,6 +140,22 @@ export const WebSubSchema = v.strictObject({
   hub: v.pipe(httpsUrl, v.description("Your WebSub hub (e.g. https://pubsubhubbub.appspot.com/): every feed names it with rel=\"hub\", and m2 pings it when the merged feeds change.")),
 });
 
+/** A fediverse username: what Mastodon accepts in `@name@host` (letters, digits, `_`, and `.`/`-` inside). */
+const ACTOR_USERNAME = /^[a-z0-9_](?:[a-z0-9_.-]{0,28}[a-z0-9_])?$/;
+
+export const ActorSchema = v.strictObject({
+  username: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(ACTOR_USERNAME, (issue) => `expected a lowercase fediverse name such as "camille" (letters, digits, _ . -; at most 30), got ${show(issue.input)}`),
+      v.description("Your fediverse name: people follow @<username>@<your domain> from Mastodon. It takes precedence over a webfinger alias of the same name. Default: the first label of your home's host (camille for camille.example)."),
+    ),
+  ),
+  boost: v.optional(
+    v.pipe(v.boolean(), v.description("Also announce (boost) to your followers what your other accounts post, as the merged feed shows it. Default: false (only the posts you write on this home are sent).")),
+  ),
+});
+
 export const ProfileSchema = v.pipe(
   v.strictObject({
     $schema: v.optional(v.string()),
@@ -187,6 +203,7 @@ export const ProfileSchema = v.pipe(
     pgpkey: v.optional(v.pipe(httpsUrl, v.description("URL of your public PGP key: linked with rel=\"pgpkey\"."))),
     webmentions: v.optional(v.pipe(WebmentionsSchema, v.description("Received Webmentions: moderation and blocklist.")), {}),
     websub: v.optional(v.pipe(WebSubSchema, v.description("Announce the feeds to a WebSub hub."))),
+    actor: v.optional(v.pipe(ActorSchema, v.description("Your home as a fediverse account (ActivityPub): its name, and whether it boosts your other accounts' posts."))),
     settings: v.optional(SettingsSchema, {}),
   }),
   v.rawCheck(({ dataset, addIssue }) => {
@@ -239,3 +256,4 @@ export type Profile = v.InferOutput<typeof ProfileSchema>;
 export type Account = v.InferOutput<typeof AccountSchema>;
 export type Settings = v.InferOutput<typeof SettingsSchema>;
 export type IndieAuth = v.InferOutput<typeof IndieAuthSchema>;
+export type ActorSettings = v.InferOutput<typeof ActorSchema>;
