@@ -44,7 +44,7 @@ export function postObject(post: StoredPost, context: PostContext, urls: ActorUr
   if (!FEDERATED.has(post.kind)) return undefined;
   const { properties } = post;
   const url = new URL(post.path, context.home).href;
-  const content = contentHtml(properties, context.home);
+  const content = contentHtml(properties, context.home).trim();
   const lang = firstText(properties, "lang") ?? context.lang;
   const attachment = photosOf(properties).flatMap((photo) => {
     const src = absoluteHttp(photo.url, context.home);

@@ -113,7 +113,7 @@ export async function federatePost(work: Federation, post: StoredPost, context: 
   const sent = last !== undefined && last !== "Delete";
   const type = post.deleted ? (sent ? "Delete" : undefined) : sent ? "Update" : "Create";
   if (!type) return;
-  await work.store.federationQueue(postActivity(type, object, urls, work.profile.url, new Date(work.now())));
+  await work.store.federationQueue(postActivity(type, object, urls, work.profile.url, new Date(work.now())), undefined, work.now());
   await deliverDue(work, WRITE_DELIVERY_SUBREQUESTS);
 }
 
@@ -134,7 +134,7 @@ export async function currentActor(work: Federation): Promise<Record<string, unk
 export async function federateProfileUpdate(work: Federation, limit = WRITE_DELIVERY_SUBREQUESTS): Promise<{ queued: number; delivered: number; subrequests: number }> {
   const actor = await currentActor(work);
   const urls = actorUrls(work.profile.url);
-  const queued = await work.store.federationQueue(actorUpdateActivity(actor, urls, work.profile.url, new Date(work.now())));
+  const queued = await work.store.federationQueue(actorUpdateActivity(actor, urls, work.profile.url, new Date(work.now())), undefined, work.now());
   await work.store.federationSetMeta("actor", stableHash(JSON.stringify(actor)));
   return { queued, ...(await deliverDue(work, limit)) };
 }

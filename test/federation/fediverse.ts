@@ -159,10 +159,10 @@ export async function postsTo(net: FakeNet, inbox: string): Promise<{ request: R
 let homes = 0;
 
 /** A home of its own for each test (its own Durable Object), everything fetched through `net`. */
-export function federatedHome(extra: Partial<ProfileInput> = {}, options: { now?: () => number } = {}): { worker: Worker; net: FakeNet; home: string; name: string } {
+export function federatedHome(extra: Partial<ProfileInput> = {}, options: { now?: () => number; net?: FakeNet } = {}): { worker: Worker; net: FakeNet; home: string; name: string } {
   const name = `camille${++homes}${Date.now().toString(36)}`;
-  const home = `https://${name}.example/`;
-  const net = fakeNet();
+  const home = extra.url ?? `https://${name}.example/`;
+  const net = options.net ?? fakeNet();
   const profile = profileWith([{ url: "https://github.com/camille" }, { url: "https://blog.camille.example/", label: "Blog" }], { url: home, photo: `${home}avatar.jpg`, ...extra });
   const worker = workerFor(profile, { conversations: { fetcher: net.fetcher }, refresh: { fetcher: net.fetcher }, federation: { fetcher: net.fetcher, ...(options.now ? { now: options.now } : {}) } });
   return { worker, net, home, name };
