@@ -8,6 +8,8 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import { homeStore } from "../auth/grants.ts";
 import { ACTIVITIES_PATH, ACTIVITY_JSON, ACTIVITYSTREAMS, FOLLOWERS_PATH, FOLLOWING_PATH, INBOX_PATH, OUTBOX_PATH, wantsActivityJson } from "../federation/actor.ts";
+import { postObject } from "../federation/activities.ts";
+import { actorUrls } from "../federation/actor.ts";
 import { currentActor, deliverDue, type Federation } from "../federation/deliver.ts";
 import { receiveActivity } from "../federation/inbox.ts";
 import { INBOX_DELIVERY_SUBREQUESTS, OUTBOX_PAGE_ITEMS } from "../federation/limits.ts";
@@ -61,6 +63,22 @@ export const actorOnAccept: MiddlewareHandler<AppEnv> = async (c, next) => {
   c.header("Vary", "Accept");
   c.header("Cache-Control", "public, max-age=300");
   return activityJson(c, actor);
+};
+
+/**
+ * Before a post's page: an ActivityPub client gets the post as the object its Create carried (a
+ * Note or an Article; a Tombstone, 410, once deleted), so a post's URL pasted into Mastodon's
+ * search finds it. Browsers go on to the page; both answers carry `Vary: Accept`.
+ */
+export const objectOnAccept: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (!wantsActivityJson(c.req.header("Accept"))) return next();
+  const site = c.get("site");
+  const found = await homeStore(c.env, site.profile.url).get(c.req.path);
+  const object = found && !found.post.deleted ? postObject(found.post, { home: site.profile.url, lang: site.profile.lang }, actorUrls(site.profile.url)) : undefined;
+  c.header("Vary", "Accept");
+  if (found?.post.deleted) return c.body(JSON.stringify({ "@context": ACTIVITYSTREAMS, id: new URL(c.req.path, site.profile.url).href, type: "Tombstone" }), 410, { "Content-Type": ACTIVITY_JSON });
+  if (!object) return activityJson(c, { error: "no such object" }, 404);
+  return activityJson(c, { "@context": ACTIVITYSTREAMS, ...object });
 };
 
 export const activityPub = new Hono<AppEnv>();

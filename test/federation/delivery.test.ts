@@ -125,3 +125,22 @@ describe("own posts reach the followers", () => {
     expect(await verifyAsMastodon(updates[0]!.request, updates[0]!.body, await actorOf(deployed))).toBe(true);
   });
 });
+
+describe("a post's URL for ActivityPub clients", () => {
+  it("answers the Note its Create carried to Accept: application/activity+json, the page to browsers, and a Tombstone (410) once deleted", async () => {
+    const { worker, home } = federatedHome();
+    const url = await created(await micropub(worker, { type: ["h-entry"], properties: { content: ["Trouvable"] } }));
+    const path = new URL(url).pathname;
+    const object = await request(worker, path, { headers: { Accept: "application/activity+json" } });
+    expect(object.headers.get("Content-Type")).toBe("application/activity+json");
+    expect(object.headers.get("Vary")).toContain("Accept");
+    expect(await object.json()).toMatchObject({ id: url, type: "Note", attributedTo: home, content: "<p>Trouvable</p>" });
+    const page = await request(worker, path);
+    expect(page.headers.get("Content-Type")).toMatch(/^text\/html/);
+    expect(page.headers.get("Vary")).toContain("Accept");
+    await micropub(worker, { action: "delete", url });
+    const gone = await request(worker, path, { headers: { Accept: "application/activity+json" } });
+    expect(gone.status).toBe(410);
+    expect(await gone.json()).toMatchObject({ id: url, type: "Tombstone" });
+  });
+});
