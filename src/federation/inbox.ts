@@ -206,7 +206,7 @@ export async function receiveActivity(request: Request, settings: InboxSettings)
   const url = new URL(`${requested.pathname}${requested.search}`, settings.home);
   const read = readSignature({ method: request.method, url, headers: request.headers }, settings.nowMs);
   if (isProblem(read)) return refused(401, read.refused);
-  const digest = await checkDigest(request.headers, body);
+  const digest = await checkDigest(request.headers, body, read.digestHeader);
   if (isProblem(digest)) return refused(401, digest.refused);
   let activity: unknown;
   try {

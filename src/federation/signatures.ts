@@ -80,6 +80,8 @@ export interface ReadSignature {
   /** The signature base (the signing string) rebuilt from the request. */
   base: string;
   signature: Uint8Array;
+  /** The digest header the signature covers: only that one may vouch for the body. */
+  digestHeader?: "digest" | "content-digest";
 }
 
 export type SignatureProblem = { refused: string };
@@ -159,7 +161,7 @@ function readCavage(request: SignedRequest, header: string, nowMs: number): Read
   if (!inWindow(date, nowMs)) return { refused: "the signed Date is missing or outside the allowed window" };
   const expires = parameters.get("expires");
   if (expires && DIGITS(expires) && Number(expires) * 1000 < nowMs) return { refused: "the signature has expired" };
-  return { scheme: "draft-cavage", keyId, base: lines.join("\n"), signature };
+  return { scheme: "draft-cavage", keyId, base: lines.join("\n"), signature, ...(signed.has("digest") ? { digestHeader: "digest" as const } : {}) };
 }
 
 // RFC 8941 structured fields, the small part RFC 9421 uses: a dictionary of inner lists of strings with parameters.
@@ -356,7 +358,8 @@ function readRfc9421(request: SignedRequest, inputHeader: string, signatureHeade
     if (!inWindow(time, nowMs)) return { refused: "the signature's created time is missing or outside the allowed window" };
     const expires = input.parameters.get("expires");
     if (typeof expires === "number" && expires * 1000 < nowMs) return { refused: "the signature has expired" };
-    return { scheme: "rfc9421", keyId, base: lines.join("\n"), signature };
+    const digestHeader = covered.has("content-digest") ? "content-digest" : covered.has("digest") ? "digest" : undefined;
+    return { scheme: "rfc9421", keyId, base: lines.join("\n"), signature, ...(digestHeader ? { digestHeader } : {}) };
   }
   return { refused: "no signature with alg rsa-v1_5-sha256" };
 }
@@ -381,9 +384,14 @@ export async function verifySignature(read: ReadSignature, key: CryptoKey): Prom
   }
 }
 
-/** Checks the body against the request's `Digest` (draft-cavage) or `Content-Digest` (RFC 9530): SHA-256 or SHA-512. */
-export async function checkDigest(headers: Headers, body: Uint8Array): Promise<true | SignatureProblem> {
-  const contentDigest = headers.get("content-digest");
+/**
+ * Checks the body against the digest header the signature covers, `Digest` (draft-cavage) or
+ * `Content-Digest` (RFC 9530), SHA-256 or SHA-512. An unsigned digest header vouches for nothing:
+ * beside a signed one, it would let a replayed signature carry another body.
+ */
+export async function checkDigest(headers: Headers, body: Uint8Array, covered: ReadSignature["digestHeader"]): Promise<true | SignatureProblem> {
+  if (!covered) return { refused: "the signature covers no digest of the body" };
+  const contentDigest = covered === "content-digest" ? headers.get("content-digest") : null;
   if (contentDigest) {
     const members = parseDictionary(contentDigest);
     if (!members) return { refused: "the Content-Digest header is malformed" };
@@ -392,7 +400,7 @@ export async function checkDigest(headers: Headers, body: Uint8Array): Promise<t
       if (sent instanceof Uint8Array) return toBase64(sent) === (await digestBase64(algorithm, body)) ? true : { refused: "the body does not match its Content-Digest" };
     }
   }
-  const digest = headers.get("digest");
+  const digest = covered === "digest" ? headers.get("digest") : null;
   if (digest && digest.length <= MAX_SIGNATURE_HEADER_CHARS) {
     for (const part of digest.split(",")) {
       const equals = part.indexOf("=");

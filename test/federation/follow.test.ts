@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { homeStore } from "../../src/auth/grants.ts";
 import { MAX_INBOX_BODY_BYTES } from "../../src/federation/limits.ts";
 import { env } from "../helpers.ts";
-import { actorOf, AP, deliverFrom, federatedHome, follow, mastodonAccount, mastodonSigned, postInbox, postsTo, rfc9421Signed, verifyAsMastodon, type RemoteAccount } from "./fediverse.ts";
+import { actorOf, AP, deliverFrom, sha256, federatedHome, follow, mastodonAccount, mastodonSigned, postInbox, postsTo, rfc9421Signed, verifyAsMastodon, type RemoteAccount } from "./fediverse.ts";
 
 const inboxOf = (home: string) => new URL("/activitypub/inbox", home).href;
 
@@ -82,6 +82,15 @@ describe("a Follow that is not what it claims changes nothing and sends nothing"
     await refusedWithoutEffect(async (account, home) => {
       const body = follow(account, home);
       return { body, headers: await mastodonSigned(account, inboxOf(home), body, { digest: "SHA-256=47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=" }) };
+    }, 401, "does not match its Digest");
+  });
+
+  it("the body changed, with a fresh unsigned Content-Digest beside the signed Digest: 401", async () => {
+    await refusedWithoutEffect(async (account, home) => {
+      const body = follow(account, home);
+      const headers = await mastodonSigned(account, inboxOf(home), body);
+      const forged = body.replace(account.id, "https://mastodon.example/users/mallory");
+      return { body: forged, headers: { ...headers, "Content-Digest": `sha-256=:${await sha256(forged)}:` } };
     }, 401, "does not match its Digest");
   });
 
