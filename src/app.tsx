@@ -37,6 +37,7 @@ import { TimelineCache } from "./timeline-cache.ts";
 import { activityPub, federationFor, federationSettings, type FederationOptions } from "./routes/activitypub.ts";
 import { cronFederation } from "./federation/deliver.ts";
 import { CRON_DELIVERY_SUBREQUESTS } from "./federation/limits.ts";
+import { readTimeline } from "./store/index.ts";
 
 export interface AppOptions {
   /** Passed to every refresh: tests inject a clock and a fetcher. */
@@ -193,7 +194,7 @@ export function createWorker(profileInput: unknown, options: AppOptions = {}) {
               if (run.snapshot) refresher.prime(run.snapshot);
               if (run.verified + run.sent > 0) console.log(`conversations: ${run.verified} mentions verified, ${run.sent} sent, ${run.subrequests} subrequests`);
               const federation = federationFor(site, env, options.federation?.fetcher ?? outbound, options.federation?.now);
-              const delivered = await cronFederation(federation, limit - run.subrequests).catch((error: unknown) => {
+              const delivered = await cronFederation(federation, limit - run.subrequests, () => readTimeline(env.M2_KV)).catch((error: unknown) => {
                 console.error("federation failed:", error instanceof Error ? error.message : String(error));
                 return 0;
               });

@@ -152,7 +152,10 @@ export const ActorSchema = v.strictObject({
     ),
   ),
   boost: v.optional(
-    v.pipe(v.boolean(), v.description("Also announce (boost) to your followers what your other accounts post, as the merged feed shows it. Default: false (only the posts you write on this home are sent).")),
+    v.pipe(
+      v.boolean(),
+      v.description("Also announce (boost) to your followers the new posts of your fediverse accounts, as the merged feed shows them (at most 5 per cron run; other services' posts are no ActivityPub objects). Default: false (only the posts you write on this home are sent)."),
+    ),
   ),
 });
 

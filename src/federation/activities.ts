@@ -11,7 +11,7 @@ import type { StoredPost } from "../posts/types.ts";
 import { MAX_TAG_CHARS, MAX_TAGS } from "../ingest/limits.ts";
 import { ACTIVITIES_PATH, ACTIVITYSTREAMS, PUBLIC, type ActorUrls } from "./actor.ts";
 
-export type ActivityType = "Create" | "Update" | "Delete" | "Accept";
+export type ActivityType = "Create" | "Update" | "Delete" | "Accept" | "Announce";
 
 /** An activity as the store keeps it: its id, type, what it is about, its JSON, and whether it belongs in the public outbox. */
 export interface OutgoingActivity {
@@ -101,6 +101,13 @@ export function acceptActivity(follow: { id: string; actor: string }, urls: Acto
   const id = newActivityId(home);
   const body = { "@context": ACTIVITYSTREAMS, id, type: "Accept", actor: urls.id, to: [follow.actor], object: { id: follow.id, type: "Follow", actor: follow.actor, object: urls.id } };
   return { id, type: "Accept", object: follow.id, json: JSON.stringify(body), public: false };
+}
+
+/** An Announce (a boost) of another account's post, by its URL, addressed to the public and the followers. */
+export function announceActivity(object: string, urls: ActorUrls, home: string, now: Date): OutgoingActivity {
+  const id = newActivityId(home);
+  const body = { "@context": ACTIVITYSTREAMS, id, type: "Announce", actor: urls.id, published: now.toISOString(), to: [PUBLIC], cc: [urls.followers], object };
+  return { id, type: "Announce", object, json: JSON.stringify(body), public: true };
 }
 
 /** The Update of the actor (a changed profile): its new document as the object. */

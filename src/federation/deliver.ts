@@ -11,13 +11,13 @@ import { stableHash } from "../hash.ts";
 import { BudgetExhausted, SubrequestBudget } from "../ingest/budget.ts";
 import { parseRetryAfter, userAgentFor } from "../ingest/fetch.ts";
 import type { Profile } from "../config/schema.ts";
-import type { Source } from "../model.ts";
+import type { Item, Source } from "../model.ts";
 import type { PostContext } from "../posts/render.ts";
 import type { HomeStore } from "../posts/store.ts";
 import type { StoredPost } from "../posts/types.ts";
-import { actorUpdateActivity, postActivity, postObject } from "./activities.ts";
+import { actorUpdateActivity, announceActivity, postActivity, postObject } from "./activities.ts";
 import { ACTIVITY_JSON, actorDocument, actorUrls } from "./actor.ts";
-import { CRON_DELIVERY_SUBREQUESTS, REMOTE_FETCH_TIMEOUT_MS, WRITE_DELIVERY_SUBREQUESTS } from "./limits.ts";
+import { CRON_DELIVERY_SUBREQUESTS, MAX_BOOSTS_PER_RUN, REMOTE_FETCH_TIMEOUT_MS, WRITE_DELIVERY_SUBREQUESTS } from "./limits.ts";
 import { importPrivateKey, signedPostHeaders } from "./signatures.ts";
 import type { DeliveryJob, DeliveryOutcome } from "./store.ts";
 
@@ -140,10 +140,34 @@ export async function federateProfileUpdate(work: Federation, limit = WRITE_DELI
 }
 
 /**
- * The cron's part: an Update of the actor when the profile changed since the last one announced
- * (the first run only records it), then the deliveries due (retries), at most `limit` subrequests.
+ * With `actor.boost`, announces the fediverse accounts' new posts from the merged timeline (newest
+ * last, at most `MAX_BOOSTS_PER_RUN` a run): only theirs, since Mastodon resolves an Announce by
+ * fetching its object as ActivityPub, which a GitHub or YouTube page is not. The first run only
+ * records where the timeline stands (no backfill of old posts); how many were queued.
  */
-export async function cronFederation(work: Federation, limit = CRON_DELIVERY_SUBREQUESTS): Promise<number> {
+export async function boostNew(work: Federation, items: readonly Item[]): Promise<number> {
+  if (!work.profile.actor?.boost) return 0;
+  const fediverse = new Set(work.sources.filter((source) => source.fediverse).map((source) => source.id));
+  const candidates = items.filter((item) => fediverse.has(item.source) && item.url?.startsWith("https://")).sort((a, b) => a.published.localeCompare(b.published));
+  const mark = await work.store.federationMeta("boosted");
+  const newest = candidates.at(-1)?.published;
+  if (mark === undefined) {
+    if (newest) await work.store.federationSetMeta("boosted", newest);
+    return 0;
+  }
+  const fresh = candidates.filter((item) => item.published > mark).slice(0, MAX_BOOSTS_PER_RUN);
+  const urls = actorUrls(work.profile.url);
+  for (const item of fresh) await work.store.federationQueue(announceActivity(item.url!, urls, work.profile.url, new Date(work.now())), undefined, work.now());
+  if (fresh.length > 0) await work.store.federationSetMeta("boosted", fresh.at(-1)!.published);
+  return fresh.length;
+}
+
+/**
+ * The cron's part: an Update of the actor when the profile changed since the last one announced
+ * (the first run only records it), the boosts when `actor.boost` is on (`timeline` reads the
+ * merged timeline), then the deliveries due (retries), at most `limit` subrequests.
+ */
+export async function cronFederation(work: Federation, limit = CRON_DELIVERY_SUBREQUESTS, timeline?: () => Promise<{ items: Item[] } | null>): Promise<number> {
   const counts = await work.store.federationCounts(work.now());
   if (counts.followers > 0) {
     const actor = await currentActor(work);
@@ -151,6 +175,7 @@ export async function cronFederation(work: Federation, limit = CRON_DELIVERY_SUB
     const announced = await work.store.federationMeta("actor");
     if (announced === undefined) await work.store.federationSetMeta("actor", hash);
     else if (announced !== hash) return (await federateProfileUpdate(work, limit)).subrequests;
+    if (work.profile.actor?.boost && timeline) await boostNew(work, (await timeline())?.items ?? []);
   } else if (counts.due === 0) return 0;
   return (await deliverDue(work, limit)).subrequests;
 }

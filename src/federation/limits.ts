@@ -50,5 +50,8 @@ export const INBOX_FETCH_SUBREQUESTS = 1 + MAX_REMOTE_REDIRECTS;
 /** Deliveries (and retries) each cron run makes, taken from the feeds' refresh share. */
 export const CRON_DELIVERY_SUBREQUESTS = 10;
 
+/** Posts of the other accounts announced (boosted) per cron run when `actor.boost` is on; the rest wait for the next runs. */
+export const MAX_BOOSTS_PER_RUN = 5;
+
 /** Profile fields Mastodon shows (its `MAX_FIELDS`): the actor lists this many accounts. */
 export const MAX_PROFILE_FIELDS = 4;

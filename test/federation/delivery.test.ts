@@ -3,11 +3,13 @@
  * follower's server as a signed Create (a Note; an Article for an article, with attachments,
  * hashtags and inReplyTo), an edit as an Update, a delete as a Delete; each server's shared inbox
  * gets one POST however many of its accounts follow; a failed delivery is retried by the cron after
- * its backoff; a changed profile goes out as an Update of the actor.
+ * its backoff; a changed profile goes out as an Update of the actor; a post's URL answers its
+ * object; with actor.boost, the fediverse account's new posts are announced.
  */
 import { describe, expect, it } from "vitest";
-import { FIRST_DELIVERY_RETRY_MS } from "../../src/federation/limits.ts";
-import { request, runCron } from "../helpers.ts";
+import { homeStore } from "../../src/auth/grants.ts";
+import { FIRST_DELIVERY_RETRY_MS, MAX_BOOSTS_PER_RUN } from "../../src/federation/limits.ts";
+import { env, FEED_TYPES, feedResponse, FIXTURES, request, runCron, WORKERS_PAID } from "../helpers.ts";
 import { actorOf, deliverFrom, federatedHome, follow, mastodonAccount, micropub, postsTo, verifyAsMastodon } from "./fediverse.ts";
 
 const PUBLIC = "https://www.w3.org/ns/activitystreams#Public";
@@ -142,5 +144,39 @@ describe("a post's URL for ActivityPub clients", () => {
     const gone = await request(worker, path, { headers: { Accept: "application/activity+json" } });
     expect(gone.status).toBe(410);
     expect(await gone.json()).toMatchObject({ id: url, type: "Tombstone" });
+  });
+});
+
+describe("boosting the other accounts (actor.boost)", () => {
+  async function boostingHome(boost: boolean) {
+    const home = federatedHome({ accounts: [{ url: "https://mastodon.social/@camille" }, { url: "https://github.com/camille" }], actor: { boost }, settings: WORKERS_PAID });
+    home.net.set("https://mastodon.social/@camille.rss", feedResponse(FIXTURES.mastodon, FEED_TYPES.rss));
+    const alex = await mastodonAccount(home.net);
+    await deliverFrom(home.worker, home.home, alex, follow(alex, home.home));
+    // The first run fills the timeline; the second records where it stands, announcing nothing old.
+    await runCron(home.worker);
+    await runCron(home.worker);
+    return { ...home, alex };
+  }
+
+  it("announces the fediverse account's posts newer than the last announced, at most 5 a run, and nothing old on the first run", async () => {
+    const { worker, net, home, alex } = await boostingHome(true);
+    expect(await postsTo(net, alex.sharedInbox)).toEqual([]);
+    // As if the feed's posts had all appeared since the last run.
+    await homeStore(env, home).federationSetMeta("boosted", "2000-01-01T00:00:00.000Z");
+    await runCron(worker);
+    const announces = (await postsTo(net, alex.sharedInbox)).map((post) => post.activity);
+    expect(announces.length).toBe(Math.min(MAX_BOOSTS_PER_RUN, (FIXTURES.mastodon.match(/<item>/g) ?? []).length));
+    for (const announce of announces) {
+      expect(announce).toMatchObject({ type: "Announce", actor: home, to: [PUBLIC] });
+      expect(announce.object).toMatch(/^https:\/\/mastodon\.social\/@camille\//);
+    }
+  });
+
+  it("announces nothing without actor.boost", async () => {
+    const { worker, net, home, alex } = await boostingHome(false);
+    await homeStore(env, home).federationSetMeta("boosted", "2000-01-01T00:00:00.000Z");
+    await runCron(worker);
+    expect(await postsTo(net, alex.sharedInbox)).toEqual([]);
   });
 });
