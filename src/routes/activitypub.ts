@@ -2,53 +2,19 @@
  * @module The home's ActivityPub surface: the actor JSON at the home URL for ActivityPub clients
  * (`actorOnAccept`, before the HTML page), the inbox (also the shared inbox), the outbox, the
  * followers and following collections, and the outbox's activities by id. The protocol lives in
- * src/federation/; these handlers only speak HTTP. `federationSettings` gives every route the
- * fetch and clock of federation (tests inject both), and `federationOf` the background work.
+ * src/federation/; these handlers only speak HTTP.
  */
 import { Hono, type MiddlewareHandler } from "hono";
 import { homeStore } from "../auth/grants.ts";
-import { ACTIVITIES_PATH, ACTIVITY_JSON, ACTIVITYSTREAMS, FOLLOWERS_PATH, FOLLOWING_PATH, INBOX_PATH, OUTBOX_PATH, wantsActivityJson } from "../federation/actor.ts";
 import { postObject } from "../federation/activities.ts";
-import { actorUrls } from "../federation/actor.ts";
-import { currentActor, deliverDue, type Federation } from "../federation/deliver.ts";
+import { ACTIVITIES_PATH, ACTIVITY_JSON, ACTIVITYSTREAMS, actorUrls, FOLLOWERS_PATH, FOLLOWING_PATH, INBOX_PATH, OUTBOX_PATH, wantsActivityJson } from "../federation/actor.ts";
+import { federationOf } from "../federation/context.ts";
+import { currentActor, deliverDue } from "../federation/deliver.ts";
 import { receiveActivity } from "../federation/inbox.ts";
 import { INBOX_DELIVERY_SUBREQUESTS, OUTBOX_PAGE_ITEMS } from "../federation/limits.ts";
 import type { PostsSnapshot } from "../posts/types.ts";
-import type { Site } from "../site.ts";
 import type { AppContext, AppEnv } from "./context.ts";
 import { policyOf } from "./webmention.ts";
-
-/** Federation's fetch (remote keys, deliveries) and clock; by default the conversations' fetch and Date.now. */
-export interface FederationOptions {
-  fetcher?: typeof fetch;
-  now?: () => number;
-}
-
-declare module "hono" {
-  interface ContextVariableMap {
-    /** Set by `federationSettings` (app.tsx). */
-    federation: FederationOptions;
-  }
-}
-
-/** The middleware that hands every route federation's options (app.tsx mounts it once). */
-export const federationSettings =
-  (options: FederationOptions = {}): MiddlewareHandler<AppEnv> =>
-  async (c, next) => {
-    c.set("federation", options);
-    await next();
-  };
-
-/** Federation's work for a home: its store, profile, accounts, fetch and clock. */
-export function federationFor(site: Site, env: Env, fetcher: typeof fetch, now: () => number = Date.now): Federation {
-  return { store: homeStore(env, site.profile.url), profile: site.profile, sources: site.sources, fetcher, now };
-}
-
-/** Federation's work for this request's home. */
-export function federationOf(c: AppContext): Federation {
-  const options = c.get("federation") ?? {};
-  return federationFor(c.get("site"), c.env, options.fetcher ?? c.get("outbound"), options.now);
-}
 
 const activityJson = (c: AppContext, body: unknown, status: 200 | 404 = 200) => c.body(JSON.stringify(body), status, { "Content-Type": ACTIVITY_JSON });
 

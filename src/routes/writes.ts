@@ -13,7 +13,7 @@ import type { WriteResult } from "../posts/store.ts";
 import type { Mf2Properties } from "../posts/types.ts";
 import { afterOwnWrite } from "../conversations/work.ts";
 import { federatePost } from "../federation/deliver.ts";
-import { federationOf } from "./activitypub.ts";
+import { federationOf } from "../federation/context.ts";
 import type { AppContext } from "./context.ts";
 import { conversationsOf } from "./webmention.ts";
 
