@@ -21,10 +21,6 @@ export default defineConfig({
     }),
   ],
   test: {
-    // One worker for every file: starting a worker per file sends the bundled main module over the
-    // pool's WebSocket, and past ~2 MB (the Worker with its Durable Objects) workerd refuses it
-    // ("Message is too large", code 1009). Storage is still reset before every test (setup.ts).
-    isolate: false,
     include: ["test/**/*.test.{ts,tsx}"],
     setupFiles: ["./test/setup.ts"],
     // sanitize-html requires postcss, whose CommonJS graph workerd's module loader cannot follow:
@@ -32,5 +28,11 @@ export default defineConfig({
     // microformats-parser (src/auth/client.ts): discovered mid-run, its parse5 graph crashed the
     // next test file's worker ("WebSocket protocol error … Message is too large").
     deps: { optimizer: { ssr: { enabled: true, include: ["sanitize-html", "microformats-parser"] } } },
+    // Vitest 5 caches transformed modules on disk by default and hands a fresh worker all of its
+    // test file's cached graph at once (fetchWarmModules); the Cloudflare pool inlines that into one
+    // WebSocket message, and workerd refuses messages over 1 MiB ("Message is too large"), killing
+    // the worker of the second file that loads the app. The app's graph is at that size now (a
+    // 130 KiB module added to it was enough): modules are fetched one by one instead.
+    fsModuleCache: false,
   },
 });

@@ -37,6 +37,11 @@ import { buildSite } from "./site.ts";
 import { SubrequestBudget } from "./ingest/budget.ts";
 import { SUBREQUEST_BUDGET } from "./ingest/refresh.ts";
 import { TimelineCache } from "./timeline-cache.ts";
+import { activityPub } from "./routes/activitypub.ts";
+import { federationFor, federationSettings, type FederationOptions } from "./federation/context.ts";
+import { cronFederation } from "./federation/deliver.ts";
+import { CRON_DELIVERY_SUBREQUESTS } from "./federation/limits.ts";
+import { readTimeline } from "./store/index.ts";
 
 export interface AppOptions {
   /** Passed to every refresh: tests inject a clock and a fetcher. */
@@ -51,6 +56,8 @@ export interface AppOptions {
   profileFile?: unknown;
   /** Called when /new/profile saved or restored a version, so this isolate can rebuild the app at once. */
   profileSaved?: (overlay: ProfileOverlay) => void;
+  /** Federation's fetch (remote keys, deliveries; the conversations' by default) and clock: tests inject both. */
+  federation?: FederationOptions;
 }
 
 /**
@@ -133,6 +140,7 @@ export function createWorker(profileInput: unknown, options: AppOptions = {}) {
   });
   // ?lang= first, then Accept-Language, else the profile's language; no cookie (pages are cached
   // per language, and Vary: Accept-Language is enough for shared caches).
+  app.use(federationSettings(options.federation));
   app.use(pageLanguage(site.profile.lang));
   // The cached routes set their ETag from their variant (routes/cache.ts); the others get one from
   // their body. Either way a matching If-None-Match is a 304 here.
@@ -149,6 +157,7 @@ export function createWorker(profileInput: unknown, options: AppOptions = {}) {
   app.route("/", profileEditor({ file: options.profileFile ?? profileInput, saved: options.profileSaved }));
   app.route("/", webmention);
   app.route("/", posts);
+  app.route("/", activityPub);
 
   app.notFound(async (c) => {
     const allowed = allowedMethods(app.routes, c.req.path);
@@ -184,12 +193,18 @@ export function createWorker(profileInput: unknown, options: AppOptions = {}) {
       refresh: (run) => refresher.run(env.M2_KV, run),
       injected: options.refresh,
       conversations: {
-        limit: Math.min(CRON_CONVERSATION_SUBREQUESTS, subrequests),
+        // Federation's deliveries and retries share this part of the cron's budget, after the Webmentions.
+        limit: Math.min(CRON_CONVERSATION_SUBREQUESTS + CRON_DELIVERY_SUBREQUESTS, subrequests),
         run: async (limit) => {
-          const run = await cronConversations(work, limit);
+          const run = await cronConversations(work, Math.min(limit, CRON_CONVERSATION_SUBREQUESTS));
           if (run.snapshot) refresher.prime(run.snapshot);
           if (run.verified + run.sent > 0) console.log(`conversations: ${run.verified} mentions verified, ${run.sent} sent, ${run.subrequests} subrequests`);
-          return run.subrequests;
+          const federation = federationFor(site, env, options.federation?.fetcher ?? outbound, options.federation?.now);
+          const delivered = await cronFederation(federation, limit - run.subrequests, () => readTimeline(env.M2_KV)).catch((error: unknown) => {
+            console.error("federation failed:", error instanceof Error ? error.message : String(error));
+            return 0;
+          });
+          return run.subrequests + delivered;
         },
       },
       ...(work.hub ? { timelineChanged: { reserve: MAX_HUB_PINGS, run: (limit: number) => pingHub(work.hub!, work.home, new SubrequestBudget(limit, outbound).fetch, work.timeoutMs) } } : {}),

@@ -143,6 +143,25 @@ export const WebSubSchema = v.strictObject({
   hub: v.pipe(httpsUrl, v.description("Your WebSub hub (e.g. https://pubsubhubbub.appspot.com/): every feed names it with rel=\"hub\", and m2 pings it when the merged feeds change.")),
 });
 
+/** A fediverse username: what Mastodon accepts in `@name@host` (letters, digits, `_`, and `.`/`-` inside). */
+const ACTOR_USERNAME = /^[a-z0-9_](?:[a-z0-9_.-]{0,28}[a-z0-9_])?$/;
+
+export const ActorSchema = v.strictObject({
+  username: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(ACTOR_USERNAME, (issue) => `expected a lowercase fediverse name such as "camille" (letters, digits, _ . -; at most 30), got ${show(issue.input)}`),
+      v.description("Your fediverse name: people follow @<username>@<your domain> from Mastodon. It takes precedence over a webfinger alias of the same name. Default: the first label of your home's host (camille for camille.example)."),
+    ),
+  ),
+  boost: v.optional(
+    v.pipe(
+      v.boolean(),
+      v.description("Also announce (boost) to your followers the new posts of your fediverse accounts, as the merged feed shows them (at most 5 per cron run; other services' posts are no ActivityPub objects). Default: false (only the posts you write on this home are sent)."),
+    ),
+  ),
+});
+
 export const ProfileSchema = v.pipe(
   v.strictObject({
     $schema: v.optional(v.string()),
@@ -190,6 +209,7 @@ export const ProfileSchema = v.pipe(
     pgpkey: v.optional(v.pipe(httpsUrl, v.description("URL of your public PGP key: linked with rel=\"pgpkey\"."))),
     webmentions: v.optional(v.pipe(WebmentionsSchema, v.description("Received Webmentions: moderation and blocklist.")), {}),
     websub: v.optional(v.pipe(WebSubSchema, v.description("Announce the feeds to a WebSub hub."))),
+    actor: v.optional(v.pipe(ActorSchema, v.description("Your home as a fediverse account (ActivityPub): its name, and whether it boosts your other accounts' posts."))),
     settings: v.optional(SettingsSchema, {}),
     community: v.optional(v.pipe(v.boolean("expected true or false"), v.description("In a community's m2 (community.json): show your posts and activity on the community's planet feeds. Off by default."))),
   }),
@@ -243,3 +263,4 @@ export type Profile = v.InferOutput<typeof ProfileSchema>;
 export type Account = v.InferOutput<typeof AccountSchema>;
 export type Settings = v.InferOutput<typeof SettingsSchema>;
 export type IndieAuth = v.InferOutput<typeof IndieAuthSchema>;
+export type ActorSettings = v.InferOutput<typeof ActorSchema>;

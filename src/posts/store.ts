@@ -13,6 +13,8 @@ import { randomToken, sameSecret, sha256Hex } from "../auth/secret.ts";
 import { stableHash } from "../hash.ts";
 import type { Item } from "../model.ts";
 import * as mentions from "../conversations/mention-store.ts";
+import * as federation from "../federation/store.ts";
+import { generateKeyPair } from "../federation/signatures.ts";
 import { editTargets, targetsOf } from "../conversations/targets.ts";
 import { applyOperations, checkPostSize, InvalidRequest, kindOf, slugOf, type UpdateOperations } from "./mf2.ts";
 import { postItem, type PostContext } from "./render.ts";
@@ -204,6 +206,7 @@ export class HomeStore extends DurableObject<Env> {
     for (const statement of mentions.MENTION_TABLES) this.sql.exec(statement);
     // The profile edited in the browser: its last versions (config/overlay.ts).
     this.sql.exec("CREATE TABLE IF NOT EXISTS profile_versions (version INTEGER PRIMARY KEY, saved_at TEXT NOT NULL, profile TEXT NOT NULL, base TEXT NOT NULL)");
+    for (const statement of federation.FEDERATION_TABLES) this.sql.exec(statement);
   }
 
   /**
@@ -615,5 +618,100 @@ export class HomeStore extends DurableObject<Env> {
     // The output gate holds the answer until the alarm is stored: no write is answered before its flush is due.
     void this.ctx.storage.setAlarm(Math.max(Date.now(), flushedAt + SNAPSHOT_INTERVAL_MS));
     return this.snapshot();
+  }
+
+  // Federation (federation/store.ts): the key pair, followers, the outbox and its deliveries, remote keys, received replies and likes.
+
+  /**
+   * The home's key pair, generated on the first call and never again. Generating awaits WebCrypto,
+   * which would let a second first call in: both wait on one `blockConcurrencyWhile`, and the row
+   * is written with INSERT OR IGNORE, so two first requests racing on a fresh deploy get one pair.
+   */
+  async federationKeys(): Promise<federation.KeyPair> {
+    const stored = federation.keys(this.sql);
+    if (stored) return stored;
+    return this.ctx.blockConcurrencyWhile(async () => {
+      const again = federation.keys(this.sql);
+      if (again) return again;
+      federation.saveKeys(this.sql, await generateKeyPair(), Date.now());
+      return federation.keys(this.sql)!;
+    });
+  }
+
+  /** The public half only (the actor document): the private key stays in the store unless a delivery signs with it. */
+  async federationPublicKey(): Promise<string> {
+    return (await this.federationKeys()).publicKeyPem;
+  }
+
+  federationFollow(follower: federation.Follower, nowMs = Date.now()): "stored" | "full" {
+    return federation.follow(this.sql, follower, nowMs);
+  }
+
+  federationUnfollow(actor: string): boolean {
+    return federation.unfollow(this.sql, actor);
+  }
+
+  federationFollowers(): federation.Follower[] {
+    return federation.followers(this.sql);
+  }
+
+  /** Keeps an activity and queues it for `inboxes`, or for every follower (each server's shared inbox once) when none are given. */
+  federationQueue(activity: import("../federation/activities.ts").OutgoingActivity, inboxes?: string[], nowMs = Date.now()): number {
+    return federation.queueActivity(this.sql, activity, inboxes ?? federation.followerInboxes(this.sql), nowMs);
+  }
+
+  federationLastActivity(object: string): string | undefined {
+    return federation.lastActivityType(this.sql, object);
+  }
+
+  federationDue(limit: number, nowMs = Date.now()): federation.DeliveryJob[] {
+    return federation.dueDeliveries(this.sql, nowMs, limit);
+  }
+
+  federationRecord(outcomes: federation.DeliveryOutcome[], nowMs = Date.now()): void {
+    federation.recordDeliveries(this.sql, outcomes, nowMs);
+  }
+
+  federationCounts(nowMs = Date.now()) {
+    return federation.deliveryCounts(this.sql, nowMs);
+  }
+
+  federationOutbox(limit: number): { total: number; items: string[] } {
+    return federation.outbox(this.sql, limit);
+  }
+
+  federationActivity(id: string): string | undefined {
+    return federation.publicActivity(this.sql, id);
+  }
+
+  federationRemoteKey(keyId: string): federation.RemoteKey | undefined {
+    return federation.remoteKey(this.sql, keyId);
+  }
+
+  federationRememberKey(key: federation.RemoteKey): void {
+    federation.rememberKey(this.sql, key);
+  }
+
+  federationFirstSeen(id: string, nowMs = Date.now()): boolean {
+    return federation.firstSeen(this.sql, id, nowMs);
+  }
+
+  federationMeta(key: string): string | undefined {
+    return this.meta(`federation.${key}`);
+  }
+
+  federationSetMeta(key: string, value: string): void {
+    this.setMeta(`federation.${key}`, value);
+  }
+
+  /** A reply or like received at the inbox, for a post that exists (not deleted): the new snapshot when the shown mentions changed. */
+  federationInteraction(interaction: federation.Interaction, policy: mentions.MentionPolicy, nowMs = Date.now()): PostsSnapshot | null | "no-target" {
+    const row = this.row(interaction.path, "path");
+    if (!row || row.deleted) return "no-target";
+    return federation.receiveInteraction(this.sql, interaction, policy, nowMs) ? this.mentionsChanged() : null;
+  }
+
+  federationForget(source: string, host: string): PostsSnapshot | null {
+    return federation.forgetInteraction(this.sql, source, host) ? this.mentionsChanged() : null;
   }
 }

@@ -6,6 +6,7 @@ import { Hono } from "hono";
 import { cors } from "hono/cors";
 import * as v from "valibot";
 import { renderVcard } from "../identity/vcard.ts";
+import { actorJrd, namesActor } from "../federation/actor.ts";
 import { jrdFor, resolveResource, ResourceSchema } from "../identity/webfinger.ts";
 import type { AppEnv } from "./context.ts";
 
@@ -20,10 +21,15 @@ identity.get("/.well-known/webfinger", (c) => {
   const parsed = v.safeParse(ResourceSchema, c.req.query("resource"));
   if (!parsed.success) return c.json({ error: parsed.issues[0].message }, 400);
   const { profile, sources } = c.get("site");
-  const account = resolveResource(parsed.output, profile, sources);
-  if (!account) return c.json({ error: `unknown resource: ${parsed.output}` }, 404);
+  const rels = c.req.queries("rel") ?? [];
+  // The home's own actor first: its name wins over a webfinger alias of the same name.
+  const jrd = namesActor(parsed.output, profile) ? actorJrd(profile, rels) : (() => {
+    const account = resolveResource(parsed.output, profile, sources);
+    return account ? jrdFor(account, rels) : undefined;
+  })();
+  if (!jrd) return c.json({ error: `unknown resource: ${parsed.output}` }, 404);
   c.header("Cache-Control", `public, max-age=${DAY}`);
-  return c.body(JSON.stringify(jrdFor(account, c.req.queries("rel") ?? [])), 200, { "Content-Type": "application/jrd+json" });
+  return c.body(JSON.stringify(jrd), 200, { "Content-Type": "application/jrd+json" });
 });
 
 identity.get("/.well-known/atproto-did", (c) => {

@@ -4,6 +4,7 @@ import { discoveryLinks, linkHeader } from "../auth/endpoints.ts";
 import { renderClock } from "../i18n/dates.ts";
 import { ProfilePage } from "../render/page.tsx";
 import { CSS, STYLESHEET_PATH } from "../render/style.ts";
+import { actorOnAccept } from "./activitypub.ts";
 import { cached } from "./cache.ts";
 import { timelineOf, type AppEnv } from "./context.ts";
 import { optionalInteger, queryValidator } from "./validate.ts";
@@ -30,7 +31,8 @@ const homePage = cached((c, timeline) => {
   };
 });
 
-pages.get("/", homePage, async (c) => {
+// The home URL is also the ActivityPub actor's id: ActivityPub clients get its JSON, browsers the page.
+pages.get("/", actorOnAccept, homePage, async (c) => {
   const site = c.get("site");
   const { lang, limit, now } = homePage.variant(c);
   const timeline = await timelineOf(c);
@@ -53,7 +55,7 @@ pages.get("/", homePage, async (c) => {
   const links = discoveryLinks(site.profile);
   if (links.length > 0) c.header("Link", linkHeader(links));
   // The language is the page's own `<html lang>`; a Content-Language header would repeat it.
-  c.header("Vary", "Accept-Language");
+  c.header("Vary", "Accept-Language, Accept");
   return c.html(await page.toString());
 });
 

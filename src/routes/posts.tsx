@@ -13,6 +13,7 @@ import { POST_FOLDERS, type StoredPost } from "../posts/types.ts";
 import { MessagePage } from "../render/page.tsx";
 import type { MentionView } from "../render/mentions.tsx";
 import { PostPage, type PostView } from "../render/post-page.tsx";
+import { objectOnAccept } from "./activitypub.ts";
 import { cached } from "./cache.ts";
 import type { AppContext, AppEnv } from "./context.ts";
 
@@ -52,7 +53,8 @@ const permalink = cached((c, timeline) => ({ lang: c.get("lang"), timeline: time
 
 const FOLDERS = Object.values(POST_FOLDERS).join("|");
 
-posts.get(`/:folder{${FOLDERS}}/:name{[a-z0-9-]{1,80}}`, permalink, async (c) => {
+// A post's URL is also its ActivityPub object's id: ActivityPub clients get its JSON, browsers the page.
+posts.get(`/:folder{${FOLDERS}}/:name{[a-z0-9-]{1,80}}`, objectOnAccept, permalink, async (c) => {
   const site = c.get("site");
   const t = c.get("t");
   const store = homeStore(c.env, site.profile.url);
@@ -71,7 +73,7 @@ posts.get(`/:folder{${FOLDERS}}/:name{[a-z0-9-]{1,80}}`, permalink, async (c) =>
   }));
   const page = <PostPage post={viewOf(found.post, site.profile.url)} profile={site.profile} t={t} stylesheet={site.stylesheet.path} favicon={site.favicon.path} mentions={mentions} />;
   c.header("Cache-Control", "public, max-age=60");
-  c.header("Vary", "Accept-Language");
+  c.header("Vary", "Accept-Language, Accept");
   return c.html(await page.toString());
 });
 

@@ -12,6 +12,8 @@ import type { PostContext } from "../posts/render.ts";
 import type { WriteResult } from "../posts/store.ts";
 import type { Mf2Properties } from "../posts/types.ts";
 import { afterOwnWrite } from "../conversations/work.ts";
+import { federatePost } from "../federation/deliver.ts";
+import { federationOf } from "../federation/context.ts";
 import type { AppContext } from "./context.ts";
 import { conversationsOf } from "./webmention.ts";
 
@@ -29,6 +31,12 @@ function primed(c: AppContext, result: WriteResult): WriteResult {
   c.executionCtx.waitUntil(
     afterOwnWrite(conversationsOf(c.get("site"), c.env, c.get("outbound"))).catch((error: unknown) => {
       console.error("after the write:", error instanceof Error ? error.message : String(error));
+    }),
+  );
+  // Its Create, Update or Delete to the followers (federation/deliver.ts), beside the Webmentions.
+  c.executionCtx.waitUntil(
+    federatePost(federationOf(c), result.post, contextOf(c)).catch((error: unknown) => {
+      console.error("federating the write:", error instanceof Error ? error.message : String(error));
     }),
   );
   return result;

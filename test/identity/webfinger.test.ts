@@ -12,6 +12,9 @@ const profile = profileWith(
   {
     webfinger: { camille: "https://mastodon.social/@camille", ex: "https://Piaille.fr/@camille_ex" },
     atproto: "did:plc:abcdefghijklmnopqrstuvwx",
+    // The home's own actor would take acct:camille@camille.example (the first label of its host):
+    // named otherwise, the alias "camille" is the one these tests read (test/federation/actor.test.ts covers the precedence).
+    actor: { username: "home" },
   },
 );
 
@@ -78,7 +81,9 @@ describe("GET /.well-known/webfinger", () => {
     const worker = workerFor(profileWith([{ url: "https://github.com/camille" }, { url: "https://piaille.fr/@cam" }]));
     const jrd = (await (await request(worker, "/.well-known/webfinger?resource=acct:cam@camille.example")).json()) as Jrd;
     expect(jrd.subject).toBe("acct:cam@piaille.fr");
-    expect((await request(worker, "/.well-known/webfinger?resource=acct:camille@camille.example")).status).toBe(404);
+    // GitHub is no alias; acct:camille@camille.example is the home's own actor (the first label of its host).
+    const own = (await (await request(worker, "/.well-known/webfinger?resource=acct:camille@camille.example")).json()) as Jrd;
+    expect(own.links.find((link) => link.rel === "self")?.href).toBe("https://camille.example/");
   });
 
   it("refuses aliases that point outside the accounts or at a non-fediverse URL", () => {
