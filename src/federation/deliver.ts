@@ -129,7 +129,7 @@ export async function currentActor(work: Federation): Promise<Record<string, unk
  * profile.json); call it after any other change to what the actor shows.
  *
  * @example
- * ctx.waitUntil(federateProfileUpdate(federationFor(site, env, fetch)));
+ * ctx.waitUntil(federateProfileUpdate(federationFor(site, env, fetch))); // federationFor: federation/context.ts
  */
 export async function federateProfileUpdate(work: Federation, limit = WRITE_DELIVERY_SUBREQUESTS): Promise<{ queued: number; delivered: number; subrequests: number }> {
   const actor = await currentActor(work);

@@ -38,17 +38,18 @@ export const OUTBOX_PAGE_ITEMS = 20;
 export const MAX_SEEN_ACTIVITIES = 5_000;
 
 /**
- * Deliveries (signed POSTs) made in the background after one own-post write: the conversations
- * already take 40 of the invocation's 50 subrequests (conversations/limits.ts), so the rest of a
- * large fan-out waits for the cron.
+ * Deliveries (signed POSTs) made in the background after one own-post write. Two bounds: the
+ * conversations already take 40 of the invocation's 50 subrequests (conversations/limits.ts), and
+ * each signature costs about 1.2 ms of CPU (RSA 2048, measured in Node 22) against Workers Free's
+ * 10 ms per invocation. The rest of a large fan-out waits for the cron.
  */
-export const WRITE_DELIVERY_SUBREQUESTS = 8;
+export const WRITE_DELIVERY_SUBREQUESTS = 4;
 /** Deliveries (and retries) made after an inbox POST (the Accept of a Follow), beside the key fetch. */
 export const INBOX_DELIVERY_SUBREQUESTS = 4;
 /** Subrequests of an inbox POST's verification: the signer's key (one redirect allowed). */
 export const INBOX_FETCH_SUBREQUESTS = 1 + MAX_REMOTE_REDIRECTS;
-/** Deliveries (and retries) each cron run makes, taken from the feeds' refresh share. */
-export const CRON_DELIVERY_SUBREQUESTS = 10;
+/** Deliveries (and retries) each cron run makes, taken from the feeds' refresh share (about 7 ms of CPU signing). */
+export const CRON_DELIVERY_SUBREQUESTS = 6;
 
 /** Posts of the other accounts announced (boosted) per cron run when `actor.boost` is on; the rest wait for the next runs. */
 export const MAX_BOOSTS_PER_RUN = 5;

@@ -23,10 +23,9 @@ identity.get("/.well-known/webfinger", (c) => {
   const { profile, sources } = c.get("site");
   const rels = c.req.queries("rel") ?? [];
   // The home's own actor first: its name wins over a webfinger alias of the same name.
-  const jrd = namesActor(parsed.output, profile) ? actorJrd(profile, rels) : (() => {
-    const account = resolveResource(parsed.output, profile, sources);
-    return account ? jrdFor(account, rels) : undefined;
-  })();
+  const actor = namesActor(parsed.output, profile);
+  const account = actor ? undefined : resolveResource(parsed.output, profile, sources);
+  const jrd = actor ? actorJrd(profile, rels) : account ? jrdFor(account, rels) : undefined;
   if (!jrd) return c.json({ error: `unknown resource: ${parsed.output}` }, 404);
   c.header("Cache-Control", `public, max-age=${DAY}`);
   return c.body(JSON.stringify(jrd), 200, { "Content-Type": "application/jrd+json" });
