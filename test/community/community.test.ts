@@ -223,6 +223,28 @@ describe("isolation between two homes", () => {
     expect(keys.filter((key) => !key.startsWith("member:") && key !== "community:directory")).toEqual([]);
   });
 
+  it("refuses one home's session on the other's compose page", async () => {
+    const { call, member } = setup();
+    const alice = await member("alice");
+    await member("bob");
+    const signInPage = await (await call("https://alice.voisins.example/new")).text();
+    const csrf = signInPage.match(/name="csrf" value="([^"]+)"/)?.[1];
+    expect(csrf).toBeDefined();
+    const signedIn = await call("https://alice.voisins.example/new/session", { method: "POST", body: new URLSearchParams({ csrf: csrf!, secret: alice }) });
+    const cookie = signedIn.headers.get("Set-Cookie")?.split(";")[0];
+    expect(cookie).toMatch(/^__Host-m2-session=[A-Za-z0-9_-]{43}$/);
+    const onAlice = await (await call("https://alice.voisins.example/new", { headers: { Cookie: cookie! } })).text();
+    expect(onAlice).toContain('name="content"');
+    const onBob = await (await call("https://bob.voisins.example/new", { headers: { Cookie: cookie! } })).text();
+    expect(onBob).not.toContain('name="content"');
+    expect(onBob).toContain('type="password"');
+    // Bob's sign-in form does not take Alice's secret either.
+    const bobCsrf = onBob.match(/name="csrf" value="([^"]+)"/)?.[1];
+    const crossed = await call("https://bob.voisins.example/new/session", { method: "POST", body: new URLSearchParams({ csrf: bobCsrf!, secret: alice }) });
+    expect(crossed.status).toBe(401);
+    expect(crossed.headers.get("Set-Cookie")).toBeNull();
+  });
+
   it("answers each home's own WebFinger alias only on its own host", async () => {
     const { call, member } = setup();
     await member("alice", { accounts: "https://mastodon.social/@alice" });
