@@ -6,6 +6,7 @@
  * propagate), and the isolate that saved it rebuilds at once.
  */
 import { createWorker, type AppOptions } from "./app.tsx";
+import { validateProfile } from "./config/index.ts";
 import { overlaid, type ProfileOverlay } from "./config/overlay.ts";
 import { PROFILE_KEY } from "./store/index.ts";
 
@@ -74,11 +75,22 @@ export class Homes {
   }
 
   private build(key: string, file: unknown, overlay: ProfileOverlay | null, now: number): HomeWorker {
-    const { input, conflicts } = overlaid(file, overlay);
-    const worker = createWorker(this.adjust(input, key), {
+    const { input: merged, conflicts } = overlaid(file, overlay);
+    let input = this.adjust(merged, key);
+    let setAside: string[] | undefined;
+    // An edit that a later profile.json makes invalid must not take the home down: the file alone serves, and /status says why.
+    if (overlay) {
+      const checked = validateProfile(input);
+      const fileAlone = this.adjust(file, key);
+      if (!checked.ok && validateProfile(fileAlone).ok) {
+        setAside = checked.problems;
+        input = fileAlone;
+      }
+    }
+    const worker = createWorker(input, {
       ...this.options,
       profileFile: file,
-      ...(overlay ? { overlay: { version: overlay.version, savedAt: overlay.savedAt, conflicts } } : {}),
+      ...(overlay ? { overlay: { version: overlay.version, savedAt: overlay.savedAt, conflicts, ...(setAside ? { setAside } : {}) } } : {}),
       profileSaved: (saved: ProfileOverlay) => {
         this.saved(key, file, saved);
       },

@@ -30,6 +30,11 @@ export interface OverlayState {
   savedAt: string;
   /** Top-level fields profile.json changed since the edit, which the edit changed too. */
   conflicts: string[];
+  /**
+   * Set when the edit is not applied: with today's profile.json the merged profile would be
+   * invalid (these are its problems), so the home serves profile.json alone until the owner saves again.
+   */
+  setAside?: string[];
 }
 
 type Json = Record<string, unknown>;

@@ -286,6 +286,7 @@ export const en = {
   profileBack: "Back to writing",
   profileRestoreInvalid: "This version was not restored: over today's profile.json it would not be a valid profile (listed below). Nothing was changed.",
   statusOverlay: "Profile edited in the browser on {date} (version {version}): it wins over profile.json until it is exported back.",
+  statusOverlaySetAside: "This edit is set aside: with today's profile.json the profile would be invalid, so the page shows profile.json alone. Open /new/profile and save again to fix it:",
   statusOverlayConflicts: "profile.json changed these fields since, and the browser's edit wins over them: {fields}.",
 } as const;
 

@@ -276,5 +276,6 @@ export const fr = {
   profileBack: "Retour à l'écriture",
   profileRestoreInvalid: "Cette version n'a pas été restaurée : sur le profile.json d'aujourd'hui, elle ne serait pas un profil valide (voir ci-dessous). Rien n'a été modifié.",
   statusOverlay: "Profil modifié dans le navigateur le {date} (version {version}) : il l'emporte sur profile.json tant qu'il n'y est pas remis.",
+  statusOverlaySetAside: "Cette modification est mise de côté : avec le profile.json d'aujourd'hui, le profil serait invalide, donc la page montre profile.json seul. Ouvrez /new/profile et enregistrez à nouveau pour corriger :",
   statusOverlayConflicts: "profile.json a changé ces champs depuis, et la modification du navigateur l'emporte sur eux : {fields}.",
 } as const satisfies Messages;

@@ -221,6 +221,18 @@ function OverlayNote({ overlay, t, lang }: { overlay: NonNullable<StatusReport["
           {fill(t.statusOverlayConflicts, { fields: overlay.conflicts.join(", ") })} <a href="/new/profile/export">/new/profile/export</a>
         </p>
       ) : null}
+      {overlay.set_aside ? (
+        <div class="problem">
+          <p>{t.statusOverlaySetAside}</p>
+          <ul lang="en">
+            {overlay.set_aside.map((problem) => (
+              <li>
+                <code>{problem}</code>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
     </section>
   );
 }

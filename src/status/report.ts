@@ -61,7 +61,7 @@ export interface StatusReport {
   rotation: { sources_per_run: number; runs_per_cycle: number };
   sources: SourceReport[];
   /** The profile edited in the browser (config/overlay.ts), or null: its version, when, and the fields profile.json changed since that the edit changed too. */
-  profile_overlay?: { version: number; saved_at: string; conflicts: string[] } | null;
+  profile_overlay?: { version: number; saved_at: string; conflicts: string[]; set_aside?: string[] } | null;
 }
 
 /**
@@ -86,7 +86,7 @@ export function statusReport(
     updated_at: timeline.builtAt === NEVER ? null : timeline.builtAt,
     item_count: timeline.items.length,
     rotation: { sources_per_run: Math.min(count, perRun), runs_per_cycle: Math.max(1, Math.ceil(count / perRun)) },
-    profile_overlay: site.overlay ? { version: site.overlay.version, saved_at: site.overlay.savedAt, conflicts: site.overlay.conflicts } : null,
+    profile_overlay: site.overlay ? { version: site.overlay.version, saved_at: site.overlay.savedAt, conflicts: site.overlay.conflicts, ...(site.overlay.setAside ? { set_aside: site.overlay.setAside } : {}) } : null,
     sources: site.sources.map((source, index) => {
       const entry = storedById.get(source.id);
       const turn = nextTurn(index, count, now, minutes, perRun).toISOString();
