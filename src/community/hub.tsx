@@ -196,6 +196,16 @@ export function communityHub({ community, directory, homes }: HubContext) {
     return c.json({ host, handle }, 201);
   });
 
+  // A member who lost their secret: a new one, shown once to the admin, who passes it on; every session of the home ends.
+  hub.post("/admin/members/:handle{[a-z0-9-]{2,30}}/secret", async (c) => {
+    const member = await directory.member(c.env, c.req.param("handle"));
+    if (!member) return c.json({ error: `no member ${JSON.stringify(c.req.param("handle"))}` }, 404);
+    const secret = await homeStore(memberEnv(c.env, member.handle), member.card.url).resetOwner();
+    if (!secret) return c.json({ error: "this home has no owner yet" }, 409);
+    c.header("Cache-Control", "no-store");
+    return c.json({ handle: member.handle, home: member.card.url, secret });
+  });
+
   const inviteRefusal = (c: CommunityMessages, state: "used" | "expired" | "unknown") => (state === "used" ? c.inviteUsed : state === "expired" ? c.inviteExpired : c.inviteUnknown);
 
   hub.get("/join/:token{[A-Za-z0-9_-]{20,100}}", async (c) => {

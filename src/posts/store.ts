@@ -254,6 +254,19 @@ export class HomeStore extends DurableObject<Env> {
     return secret;
   }
 
+  /**
+   * A member who lost their secret gets a new one (the community admin's call): the old secret,
+   * every session and token, and every open form stop working. Null when the home has no owner.
+   */
+  async resetOwner(nowMs = Date.now()): Promise<string | null> {
+    const secret = randomToken();
+    const hash = await sha256Hex(secret);
+    if (!this.owner()) return null;
+    this.sql.exec("UPDATE owner SET secret_hash = ?, form_key = ? WHERE id = 1", hash, randomToken());
+    this.sql.exec("UPDATE tokens SET revoked = ? WHERE revoked IS NULL", nowMs);
+    return secret;
+  }
+
   private owner(): { secret_hash: string; form_key: string } | undefined {
     return this.sql.exec<{ secret_hash: string; form_key: string }>("SELECT secret_hash, form_key FROM owner").toArray()[0];
   }

@@ -256,6 +256,27 @@ describe("isolation between two homes", () => {
   });
 });
 
+describe("a lost secret", () => {
+  it("is replaced by the community admin: the old secret and every session stop working", async () => {
+    const { call, member } = setup();
+    const old = await member("alice");
+    const signInPage = await (await call("https://alice.voisins.example/new")).text();
+    const csrf = signInPage.match(/name="csrf" value="([^"]+)"/)?.[1];
+    const signedIn = await call("https://alice.voisins.example/new/session", { method: "POST", body: new URLSearchParams({ csrf: csrf!, secret: old }) });
+    const cookie = signedIn.headers.get("Set-Cookie")!.split(";")[0]!;
+    expect(await (await call("https://alice.voisins.example/new", { headers: { Cookie: cookie } })).text()).toContain('name="content"');
+    expect((await call("https://voisins.example/admin/members/alice/secret", { method: "POST" })).status).toBe(401);
+    expect((await call("https://voisins.example/admin/members/nobody/secret", { method: "POST", headers: { Authorization: `Bearer ${ADMIN}` } })).status).toBe(404);
+    const reset = await call("https://voisins.example/admin/members/alice/secret", { method: "POST", headers: { Authorization: `Bearer ${ADMIN}` } });
+    expect(reset.status).toBe(200);
+    const { secret } = (await reset.json()) as { secret: string };
+    expect(secret).not.toBe(old);
+    expect((await call("https://alice.voisins.example/admin/export", { headers: { Authorization: `Bearer ${old}` } })).status).toBe(401);
+    expect((await call("https://alice.voisins.example/admin/export", { headers: { Authorization: `Bearer ${secret}` } })).status).toBe(200);
+    expect(await (await call("https://alice.voisins.example/new", { headers: { Cookie: cookie } })).text()).not.toContain('name="content"');
+  });
+});
+
 describe("leaving", () => {
   it("deletes every key of the home with its owner's secret and a confirmation, and frees the hostname", async () => {
     const { call, member } = setup();
