@@ -10,7 +10,7 @@ import type { CommunityMessages } from "../i18n/community.ts";
 import type { Messages } from "../i18n/languages.ts";
 import type { Item, Source } from "../model.ts";
 import { COMMUNITY_SHOWN, type FormProblems, type ProfileForm } from "../config/profile-form.ts";
-import { Document, Entry, LanguageSwitch } from "./page.tsx";
+import { Document, Entry, Footer } from "./page.tsx";
 import { ProfileFields } from "./profile-form.tsx";
 
 export interface HomeHealth {
@@ -23,29 +23,14 @@ export interface HomeHealth {
   checkedAt: string | null;
 }
 
-function Footer({ c, t }: { c: CommunityMessages; t: Messages }) {
-  return (
-    <footer class="page-footer">
-      <nav aria-label={c.planet}>
-        <ul>
-          <li>
-            <a href="/feed.xml">{c.feedRss}</a>
-          </li>
-          <li>
-            <a href="/atom.xml">{c.feedAtom}</a>
-          </li>
-          <li>
-            <a href="/feed.json">{c.feedJson}</a>
-          </li>
-          <li>
-            <a href="/status">{c.status}</a>
-          </li>
-          <LanguageSwitch t={t} />
-        </ul>
-      </nav>
-      <p>{t.poweredBy}</p>
-    </footer>
-  );
+function CommunityFooter({ c, t }: { c: CommunityMessages; t: Messages }) {
+  const links = [
+    { href: "/feed.xml", label: c.feedRss },
+    { href: "/atom.xml", label: c.feedAtom },
+    { href: "/feed.json", label: c.feedJson },
+    { href: "/status", label: c.status },
+  ];
+  return <Footer label={c.planet} links={links} t={t} />;
 }
 
 export function CommunityPage(props: { community: Community; members: Member[]; items: Item[]; sources: ReadonlyMap<string, Source>; c: CommunityMessages; t: Messages; stylesheet: string; now: number }) {
@@ -104,7 +89,7 @@ export function CommunityPage(props: { community: Community; members: Member[]; 
           )}
         </section>
       </main>
-      <Footer c={c} t={t} />
+      <CommunityFooter c={c} t={t} />
     </Document>
   );
 }

@@ -204,41 +204,49 @@ export function LanguageSwitch({ t }: { t: Messages }) {
   );
 }
 
-export function PageFooter({ t }: { t: Messages }) {
+/** A link of a page's footer. */
+export interface FooterLink {
+  href: string;
+  label: string;
+  type?: string;
+}
+
+/** A page's footer: its links (feeds, status…), the language switch, and who made the page. */
+export function Footer({ label, links, t }: { label: string; links: FooterLink[]; t: Messages }) {
   return (
     <footer class="page-footer">
-      <nav aria-label={t.feeds}>
+      <nav aria-label={label}>
         <ul>
-          <li>
-            <a href="/feed.xml">{t.feedRss}</a>
-          </li>
-          <li>
-            <a href="/atom.xml">{t.feedAtom}</a>
-          </li>
-          <li>
-            <a href="/feed.json">{t.feedJson}</a>
-          </li>
-          <li>
-            <a href="/opml.xml">{t.feedOpml}</a>
-          </li>
-          <li>
-            <a href="/status">{t.status}</a>
-          </li>
-          <li>
-            <a href="/card.vcf" type="text/vcard">
-              {t.vcard}
-            </a>
-          </li>
-          <li>
-            <a href="/qr.svg" type="image/svg+xml">
-              {t.qr}
-            </a>
-          </li>
+          {links.map((link) => (
+            <li>
+              <a href={link.href} type={link.type}>
+                {link.label}
+              </a>
+            </li>
+          ))}
           <LanguageSwitch t={t} />
         </ul>
       </nav>
       <p>{t.poweredBy}</p>
     </footer>
+  );
+}
+
+export function PageFooter({ t }: { t: Messages }) {
+  return (
+    <Footer
+      label={t.feeds}
+      t={t}
+      links={[
+        { href: "/feed.xml", label: t.feedRss },
+        { href: "/atom.xml", label: t.feedAtom },
+        { href: "/feed.json", label: t.feedJson },
+        { href: "/opml.xml", label: t.feedOpml },
+        { href: "/status", label: t.status },
+        { href: "/card.vcf", label: t.vcard, type: "text/vcard" },
+        { href: "/qr.svg", label: t.qr, type: "image/svg+xml" },
+      ]}
+    />
   );
 }
 

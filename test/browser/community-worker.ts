@@ -5,6 +5,7 @@
  * Miniflare an outbound service that refuses everything).
  */
 import { createCommunityWorker } from "../../src/community/worker.tsx";
+import { fixtureFetcher, type BrowserEnv } from "./fixtures-fetch.ts";
 
 export { HomeStore } from "../../src/posts/store.ts";
 export { CommunityStore } from "../../src/community/store.ts";
@@ -18,20 +19,10 @@ export const COMMUNITY = {
   note: "Une communauté pour les tests dans le navigateur : une maison en cinq minutes.",
 } as const;
 
-interface BrowserEnv extends Env {
-  /** URL → { body, type, status? }: the feeds of test/fixtures/feeds and the mentions' source pages. */
-  FIXTURES: Record<string, { body: string; type: string; status?: number }>;
-}
-
 let worker: ReturnType<typeof createCommunityWorker> | undefined;
 
 function workerFor(env: BrowserEnv) {
-  const fromFixtures = (async (input: RequestInfo | URL) => {
-    const url = new Request(input).url;
-    const fixture = env.FIXTURES[url];
-    if (!fixture) return new Response(`no fixture for ${url}`, { status: 599 });
-    return new Response(fixture.body, { status: fixture.status ?? 200, headers: { "Content-Type": fixture.type } });
-  }) as typeof fetch;
+  const fromFixtures = fixtureFetcher(env);
   worker ??= createCommunityWorker(COMMUNITY, { refresh: { fetcher: fromFixtures }, conversations: { fetcher: fromFixtures } });
   return worker;
 }

@@ -5,26 +5,17 @@
  * Miniflare an outbound service that refuses everything).
  */
 import { createWorker } from "../../src/app.tsx";
+import { fixtureFetcher, type BrowserEnv } from "./fixtures-fetch.ts";
 
 export { HomeStore } from "../../src/posts/store.ts";
 // wrangler.toml declares the community's Durable Object too (unused by a single home): exported so wrangler bundles this entry.
 export { CommunityStore } from "../../src/community/store.ts";
 import profile from "./profile.json";
 
-interface BrowserEnv extends Env {
-  /** URL → { body, type, status? }: the feeds of test/fixtures/feeds and the mentions' source pages. */
-  FIXTURES: Record<string, { body: string; type: string; status?: number }>;
-}
-
 let worker: ReturnType<typeof createWorker> | undefined;
 
 function workerFor(env: BrowserEnv) {
-  const fromFixtures = (async (input: RequestInfo | URL) => {
-    const url = new Request(input).url;
-    const fixture = env.FIXTURES[url];
-    if (!fixture) return new Response(`no fixture for ${url}`, { status: 599 });
-    return new Response(fixture.body, { status: fixture.status ?? 200, headers: { "Content-Type": fixture.type } });
-  }) as typeof fetch;
+  const fromFixtures = fixtureFetcher(env);
   worker ??= createWorker(profile, { refresh: { fetcher: fromFixtures }, conversations: { fetcher: fromFixtures } });
   return worker;
 }
