@@ -7,6 +7,7 @@
 import type { TokenGrant } from "../posts/store.ts";
 import { DELEGATED_TIMEOUT_MS, MAX_DELEGATED_ANSWER_BYTES, MAX_SCOPE_CHARS, MAX_URL_CHARS } from "./limits.ts";
 import { sha256Hex } from "./secret.ts";
+import { readUpTo } from "../stream.ts";
 
 /** How long a delegated endpoint's yes is believed without asking again. */
 export const DELEGATED_CACHE_MS = 60_000;
@@ -15,29 +16,10 @@ export const MAX_CACHED_GRANTS = 256;
 
 const cache = new Map<string, { grant: TokenGrant; until: number }>();
 
-/** The body, or null past `maxBytes` (a stream is read chunk by chunk, never whole first). */
+/** The body as text, or null past `maxBytes` (read chunk by chunk, never whole first). */
 async function cappedText(response: Response, maxBytes: number): Promise<string | null> {
-  if (!response.body) return "";
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
+  const bytes = await readUpTo(response.body, response.headers.get("content-length"), maxBytes);
+  return bytes === "too-large" ? null : new TextDecoder().decode(bytes);
 }
 
 const sameUrl = (a: string, b: string): boolean => URL.parse(a)?.href === URL.parse(b)?.href;

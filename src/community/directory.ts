@@ -16,8 +16,6 @@ export function communityStore(env: Env): DurableObjectStub<CommunityStore> {
   return env.COMMUNITY.get(env.COMMUNITY.idFromName("community"));
 }
 
-const EMPTY: Directory = { version: "0", members: [], hosts: {} };
-
 export class DirectoryCache {
   private memory: { directory: Promise<Directory>; readAt: number } | undefined;
   private readonly unknown = new Map<string, number>();
@@ -26,13 +24,13 @@ export class DirectoryCache {
   /** The directory, from memory when read less than a minute ago. */
   directory(env: Env, now = Date.now()): Promise<Directory> {
     if (this.memory && now - this.memory.readAt < DIRECTORY_MEMORY_SECONDS * 1000) return this.memory.directory;
-    const read = env.M2_KV.get<Directory>(DIRECTORY_KEY, "json").then((stored) => stored ?? communityStore(env).directory());
+    const read: Promise<Directory> = env.M2_KV.get<Directory>(DIRECTORY_KEY, "json").then((stored) => stored ?? (communityStore(env).directory() as Promise<Directory>));
     const entry = { directory: read, readAt: now };
     this.memory = entry;
     read.catch(() => {
       if (this.memory === entry) this.memory = undefined;
     });
-    return read.then((directory) => this.withFound(directory));
+    return read;
   }
 
   /** This isolate just changed the directory (a sign-up, a departure): its requests see it at once. */
@@ -63,10 +61,6 @@ export class DirectoryCache {
     const owner = await communityStore(env).hostOwner(host);
     if (!owner) this.remember(`host:${host}`, now);
     return owner;
-  }
-
-  private withFound(directory: Directory): Directory {
-    return directory ?? EMPTY;
   }
 
   private remembered(key: string, now: number): boolean {

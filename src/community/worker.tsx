@@ -13,11 +13,12 @@ import { messagesFor } from "../i18n/languages.ts";
 import { CommunityMessagePage } from "../render/community.tsx";
 import { ConfigErrorPage } from "../render/page.tsx";
 import { STYLESHEET_PATH } from "../render/style.ts";
-import { memberUrl, validateCommunity, type Community } from "./config.ts";
+import { handleProblem, memberUrl, validateCommunity, type Community } from "./config.ts";
 import { communityStore, DirectoryCache } from "./directory.ts";
 import { homeStore } from "../auth/home-store.ts";
 import { ownerOf } from "../auth/owner.ts";
 import type { HomeEnv } from "../model.ts";
+import { readUpTo } from "../stream.ts";
 import { communityHub } from "./hub.tsx";
 import { memberEnv } from "./member-env.ts";
 import { memberWorker, underTerms } from "./members.ts";
@@ -29,6 +30,9 @@ export const CRON_SUBREQUESTS = 50;
 export const HOMES_PER_RUN = 2;
 /** The cron's interval (wrangler.toml), which turns the clock into the rotation's position. */
 const CRON_INTERVAL_MS = 30 * 60_000;
+
+/** The body of a leave: `{"confirm": "<handle>"}`. */
+const MAX_LEAVE_BODY_BYTES = 1_024;
 
 /** A member's own route to leave the community with their home deleted. */
 export const LEAVE_PATH = "/admin/leave";
@@ -122,6 +126,8 @@ export function createCommunityWorker(input: unknown, options: CommunityOptions 
   /** The member a hostname belongs to, or null. */
   async function memberOf(place: Place, env: Env): Promise<Member | null> {
     if (place.kind === "community") return null;
+    // A label that cannot be a handle is answered without asking the community's store.
+    if (place.kind === "member" && handleProblem(place.handle) !== null) return null;
     const handle = place.kind === "member" ? place.handle : await directory.hostOwner(env, place.host);
     return handle ? directory.member(env, handle) : null;
   }
@@ -134,7 +140,13 @@ export function createCommunityWorker(input: unknown, options: CommunityOptions 
   async function leave(request: Request, env: Env, own: HomeEnv, member: Member): Promise<Response> {
     const bearer = request.headers.get("Authorization")?.match(/^Bearer ([A-Za-z0-9._~+/=-]{1,512})$/)?.[1];
     if (!bearer || !(await ownerOf(own)?.isSecret(bearer))) return Response.json({ error: "Missing or wrong token: send Authorization: Bearer <your home's secret>." }, { status: 401, headers: { "WWW-Authenticate": 'Bearer realm="m2"' } });
-    const body = (await request.json().catch(() => null)) as { confirm?: unknown } | null;
+    const bytes = await readUpTo(request.body, request.headers.get("content-length"), MAX_LEAVE_BODY_BYTES);
+    let body: { confirm?: unknown } | null = null;
+    try {
+      body = bytes === "too-large" ? null : (JSON.parse(new TextDecoder().decode(bytes)) as { confirm?: unknown } | null);
+    } catch {
+      body = null;
+    }
     if (body?.confirm !== member.handle) return Response.json({ error: `to delete this home and everything in it, send {"confirm": "${member.handle}"}` }, { status: 400 });
     const removed = await eraseHome(env, own, member);
     directory.prime(removed.directory ?? (await directory.directory(env)));

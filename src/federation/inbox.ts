@@ -21,6 +21,7 @@ import { fetchRemoteKey, httpsUrl, idOf } from "./remote.ts";
 import { checkDigest, importPublicPem, isProblem, readSignature, verifySignature, type ReadSignature } from "./signatures.ts";
 import type { RemoteKey } from "./store.ts";
 import { SubrequestBudget } from "../ingest/budget.ts";
+import { readUpTo } from "../stream.ts";
 
 export interface InboxSettings {
   store: DurableObjectStub<HomeStore>;
@@ -43,33 +44,6 @@ type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
 
 const refused = (status: InboxResult["status"], message: string): InboxResult => ({ status, message });
-
-/** The body, read up to `MAX_INBOX_BODY_BYTES` as it streams (a missing or false Content-Length cannot make it read more). */
-async function boundedBody(request: Request): Promise<Uint8Array | "too-large"> {
-  const declared = Number(request.headers.get("content-length") ?? 0);
-  if (declared > MAX_INBOX_BODY_BYTES) return "too-large";
-  if (!request.body) return new Uint8Array(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > MAX_INBOX_BODY_BYTES) {
-      await reader.cancel();
-      return "too-large";
-    }
-    chunks.push(value);
-  }
-  const body = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return body;
-}
 
 /** The signer's key: the cached one while fresh and verifying, else fetched once (a key may have been rotated). */
 async function verifiedSigner(read: ReadSignature, settings: InboxSettings): Promise<RemoteKey | string> {
@@ -199,7 +173,7 @@ async function dispatch(activity: Json, signer: RemoteKey, settings: InboxSettin
 export async function receiveActivity(request: Request, settings: InboxSettings): Promise<InboxResult> {
   const type = (request.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
   if (type !== "application/activity+json" && type !== "application/ld+json" && type !== "application/json") return refused(415, "send an activity as application/activity+json");
-  const body = await boundedBody(request);
+  const body = await readUpTo(request.body, request.headers.get("content-length"), MAX_INBOX_BODY_BYTES);
   if (body === "too-large") return refused(413, `the body is over ${MAX_INBOX_BODY_BYTES} bytes`);
   // The signature covers the URL the sender addressed: the home's public one, never the request's scheme or host.
   const requested = new URL(request.url);

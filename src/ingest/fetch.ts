@@ -7,6 +7,7 @@
 import type { Failure } from "../model.ts";
 import { BudgetExhausted } from "./budget.ts";
 import { MAX_VALIDATOR_CHARS } from "./limits.ts";
+import { readUpTo, untilAborted } from "../stream.ts";
 
 export interface Validators {
   etag?: string;
@@ -60,66 +61,6 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   const seconds = /^\d+$/.test(trimmed) ? Number(trimmed) : (Date.parse(trimmed) - now) / 1000;
   if (!Number.isFinite(seconds)) return undefined;
   return Math.min(Math.max(0, Math.round(seconds)), 7 * 24 * 3600);
-}
-
-/**
- * Settles with `promise`, or rejects when `signal` aborts first. The runtime's fetch honours the
- * signal itself; this also bounds a fetcher or a body stream that does not (a server that sends
- * headers, then nothing).
- */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
-}
-
-async function readCapped(response: Response, maxBytes: number, signal: AbortSignal): Promise<Uint8Array | "too-large"> {
-  const declared = Number(response.headers.get("content-length"));
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    await response.body?.cancel();
-    return "too-large";
-  }
-  if (!response.body) return new Uint8Array(0);
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    let chunk: ReadableStreamReadResult<Uint8Array>;
-    try {
-      chunk = await untilAborted(reader.read(), signal);
-    } catch (error) {
-      reader.cancel().catch(() => {});
-      throw error;
-    }
-    const { done, value } = chunk;
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel();
-      return "too-large";
-    }
-    chunks.push(value);
-  }
-  if (chunks.length === 1) return chunks[0]!;
-  const body = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return body;
 }
 
 function thrownFailure(error: unknown, timeoutMs: number): FetchFailure {
@@ -191,7 +132,7 @@ export async function politeFetch(url: string, options: FetchOptions): Promise<F
           ...(retryAfter !== undefined ? { retryAfter } : {}),
         };
       }
-      const body = await readCapped(response, options.maxBytes, signal);
+      const body = await readUpTo(response.body, response.headers.get("content-length"), options.maxBytes, signal);
       if (body === "too-large") {
         return { kind: "failed", failure: { kind: "too-large", detail: `body larger than ${options.maxBytes} bytes`, status }, movedTo, subrequests };
       }
